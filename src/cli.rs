@@ -1,0 +1,62 @@
+//! The command line, parsed by clap into a [`Command`]. Reads no files.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iehp",
+    version,
+    about = "Builds the IEHP hub: a searchable static site of resources for internationally educated health professionals in Canada",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site from content/ into the output folder (replaced whole, only on success)
+    Build(BuildArgs),
+    /// Validate everything a build would, writing nothing
+    Check(BuildArgs),
+    /// Create a content file with every field of its collection, ready to fill in
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Folder holding content/ (and optionally themes/)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Output folder [default: <root>/output]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override site.yaml's base_url (e.g. a deploy preview's address)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include items marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// The date events are judged upcoming or past against [default: today in the site's time zone]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub now: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// pages, portals, events, members, programs or occupations
+    pub collection: String,
+    /// The item's title (for occupations: the NOC code)
+    pub title: String,
+    /// Folder holding content/
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    crate::schema::parse_date(s).ok_or_else(|| format!("expected a date like 2025-06-26, found {s:?}"))
+}

@@ -1,0 +1,202 @@
+//! Finding the content files: walks `content/` with `ignore`, skipping hidden files, editor
+//! leftovers and what `.gitignore` names, and says what each file is from its path alone.
+
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use super::model::Collection;
+use crate::error::Diagnostic;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// An item of a collection; `lang` is `None` for the default language.
+    Item {
+        collection: Collection,
+        stem: String,
+        lang: Option<String>,
+    },
+    OccupationNote {
+        stem: String,
+        lang: Option<String>,
+    },
+    Noc,
+    Draws,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub kind: FileKind,
+    /// Relative to the site root (`content/events/x.md`), as editors see it.
+    pub rel: PathBuf,
+    pub abs: PathBuf,
+}
+
+/// What a path under `content/` is, or why it does not belong there. `None`: not content at all
+/// (a stray `.txt`, `site.yaml` itself), silently skipped. Pure; used by the watcher too.
+pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
+    let parts: Vec<&str> = rel_to_content.iter().filter_map(|p| p.to_str()).collect();
+    let file = *parts.last()?;
+    if file.starts_with('.') || file.ends_with('~') || file.starts_with('#') {
+        return None;
+    }
+    if parts.len() == 2 && parts[0] == "data" {
+        return match file {
+            "noc.yaml" => Some(Ok(FileKind::Noc)),
+            "draws.yaml" => Some(Ok(FileKind::Draws)),
+            f if f.ends_with(".yaml") || f.ends_with(".yml") => Some(Err(format!(
+                "unknown data file; content/data/ holds noc.yaml and draws.yaml, not {f}"
+            ))),
+            _ => None,
+        };
+    }
+    let stem = file.strip_suffix(".md")?;
+    let (stem, lang) = split_lang(stem);
+    if parts.len() < 2 {
+        return Some(Err(
+            "a content file must sit in a collection folder: pages, portals, events, members, programs or occupations".to_string(),
+        ));
+    }
+    let folder = parts[0];
+    if folder == "occupations" {
+        return Some(Ok(FileKind::OccupationNote { stem, lang }));
+    }
+    match Collection::from_name(folder) {
+        Some(collection) => Some(Ok(FileKind::Item {
+            collection,
+            stem,
+            lang,
+        })),
+        None => {
+            let mut names: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
+            names.push("occupations");
+            let hint = crate::schema::suggest(folder, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Some(Err(format!(
+                "unknown collection folder \"{folder}\"{hint}; the folders are {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// `about.fr` -> (`about`, Some(`fr`)); `about` -> (`about`, None).
+fn split_lang(stem: &str) -> (String, Option<String>) {
+    match stem.rsplit_once('.') {
+        Some((base, lang)) if lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase()) => {
+            (base.to_string(), Some(lang.to_string()))
+        }
+        _ => (stem.to_string(), None),
+    }
+}
+
+/// Lists every content file under `<root>/content`, sorted, with problems for misplaced ones.
+pub fn discover(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        return (files, diags);
+    }
+    let root_ignore = root_gitignore(root);
+    // Explicit options so a build is the same inside or outside a git checkout and whatever the
+    // user's global git configuration says.
+    let walker = ignore::WalkBuilder::new(&content)
+        .standard_filters(false)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .parents(false)
+        .ignore(true)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(rel(root, &content), 0, 0, e.to_string()));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        if root_ignore.matched_path_or_any_parents(&abs, false).is_ignore() {
+            continue;
+        }
+        let Ok(in_content) = abs.strip_prefix(&content) else {
+            continue;
+        };
+        let rel_path = rel(root, &abs);
+        match classify(in_content) {
+            None => {}
+            Some(Ok(kind)) => files.push(SourceFile {
+                kind,
+                rel: rel_path,
+                abs,
+            }),
+            Some(Err(message)) => diags.push(Diagnostic::error(rel_path, 0, 0, message)),
+        }
+    }
+    files.sort();
+    (files, diags)
+}
+
+/// The site root's own `.gitignore` (the walk starts below it, in `content/`).
+fn root_gitignore(root: &Path) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(root);
+    let path = root.join(".gitignore");
+    if path.is_file() {
+        // A malformed line is skipped by `ignore` itself; the rest still applies.
+        let _ = builder.add(path);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn case(path: &str, expected: Option<Result<FileKind, ()>>) {
+        let got = classify(Path::new(path)).map(|r| r.map_err(|_| ()));
+        assert_eq!(got, expected, "{path}");
+    }
+
+    #[test]
+    fn classify_paths() {
+        let item = |c, s: &str, l: Option<&str>| {
+            Some(Ok(FileKind::Item {
+                collection: c,
+                stem: s.into(),
+                lang: l.map(Into::into),
+            }))
+        };
+        case("events/summit.md", item(Collection::Events, "summit", None));
+        case("pages/about.fr.md", item(Collection::Pages, "about", Some("fr")));
+        case("events/2024/summit.md", item(Collection::Events, "summit", None));
+        case(
+            "occupations/31301.md",
+            Some(Ok(FileKind::OccupationNote {
+                stem: "31301".into(),
+                lang: None,
+            })),
+        );
+        case("data/noc.yaml", Some(Ok(FileKind::Noc)));
+        case("data/other.yaml", Some(Err(())));
+        case("event/summit.md", Some(Err(())));
+        case("stray.md", Some(Err(())));
+        case("site.yaml", None);
+        case("events/.summit.md.swp", None);
+        case("events/summit.md~", None);
+        case("events/#summit.md#", None);
+        case("events/notes.txt", None);
+    }
+}

@@ -1,0 +1,227 @@
+//! The one Markdown pass: pulldown-cmark events, a few small named transforms, then HTML and
+//! plain text from the same stream, so pages and the search index see the same words and anchors.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use super::model::{Body, Heading};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders a body. Root-relative links (`/provinces/on/`) are placed under `lang_root`
+/// (`/`, `/fr/`, or a base path such as `/hub/fr/`), so the same Markdown serves every language.
+pub fn render(source: &str, lang_root: &str) -> Body {
+    let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    let headings = anchor_headings(&mut events);
+    for event in events.iter_mut() {
+        rewrite_links(event, lang_root);
+        escape_raw_html(event);
+    }
+    let text = plain_text(&events);
+    let mut out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Body {
+        source: source.to_string(),
+        html: out,
+        text,
+        headings,
+    }
+}
+
+/// Gives every heading an id (its own `{#id}` or one made from its text, unique in the body) and
+/// demotes `#` headings to `##`, since the page's title is its only `h1`.
+fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+                let base = match id {
+                    Some(given) => given.to_string(),
+                    None => slugify(&text),
+                };
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while used.contains(&unique) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                used.push(unique.clone());
+                *id = Some(CowStr::from(unique.clone()));
+                if *level == HeadingLevel::H1 {
+                    *level = HeadingLevel::H2;
+                }
+                headings.push(Heading {
+                    level: *level as u8,
+                    id: unique,
+                    text: text.trim().to_string(),
+                });
+            }
+            if let Some(Event::End(TagEnd::Heading(level))) = events.get_mut(j)
+                && *level == HeadingLevel::H1
+            {
+                *level = HeadingLevel::H2;
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn rewrite_links(event: &mut Event, lang_root: &str) {
+    let dest = match event {
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+        _ => return,
+    };
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        *dest = CowStr::from(format!("{lang_root}{}", &dest[1..]));
+    }
+}
+
+/// Editors write Markdown, not HTML: raw HTML is shown as text rather than passed through, so a
+/// pasted `<script>` can never run on the hub.
+fn escape_raw_html(event: &mut Event) {
+    if let Event::Html(raw) | Event::InlineHtml(raw) = event {
+        *event = Event::Text(raw.clone());
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock,
+            ) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// Lowercase ASCII letters, digits and dashes, accents folded (`Santé publique` -> `sante-publique`).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars().flat_map(fold_accent) {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Folds the Latin letters used in English and French to ASCII. A table rather than a Unicode
+/// normalisation crate: slugs only need these letters, and the table keeps slugs stable.
+fn fold_accent(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
+        'ç' | 'Ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
+        'ñ' | 'Ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+        'ÿ' | 'Ÿ' => "y",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        _ => "",
+    };
+    let single = if folded.is_empty() { Some(c) } else { None };
+    folded.chars().chain(single)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_anchors_and_h1_is_demoted() {
+        let body = render(
+            "# Intro\n\n## Santé publique\n\n## Intro\n\n## Custom {#mine}\n",
+            "/",
+        );
+        assert!(body.html.contains("<h2 id=\"intro\">Intro</h2>"), "{}", body.html);
+        assert!(body.html.contains("<h2 id=\"sante-publique\">"), "{}", body.html);
+        assert!(body.html.contains("<h2 id=\"intro-1\">"), "{}", body.html);
+        assert!(body.html.contains("<h2 id=\"mine\">"), "{}", body.html);
+        assert!(!body.html.contains("<h1"));
+        assert_eq!(body.headings.len(), 4);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let body = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~\n\n[^1]: Note.\n",
+            "/",
+        );
+        assert!(body.html.contains("<table>"));
+        assert!(body.html.contains("<del>old</del>"));
+        assert!(body.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn root_links_follow_the_language() {
+        let body = render(
+            "[Ontario](/provinces/on/) [x](https://example.org/) [y](#top)",
+            "/fr/",
+        );
+        assert!(body.html.contains("href=\"/fr/provinces/on/\""), "{}", body.html);
+        assert!(body.html.contains("href=\"https://example.org/\""));
+        assert!(body.html.contains("href=\"#top\""));
+    }
+
+    #[test]
+    fn raw_html_is_shown_not_run() {
+        let body = render("Hi <script>alert(1)</script>\n\n<div onclick=x>y</div>\n", "/");
+        assert!(!body.html.contains("<script"), "{}", body.html);
+        assert!(!body.html.contains("<div"), "{}", body.html);
+        assert!(body.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn plain_text_for_search() {
+        let body = render("## Title\n\nSome *text* here\nand `code`.\n\n- one\n- two\n", "/");
+        assert_eq!(body.text, "Title\nSome text here and code.\none\ntwo");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Santé publique & Œuvres"), "sante-publique-oeuvres");
+        assert_eq!(slugify("  NOC 31301 — RNs "), "noc-31301-rns");
+        assert_eq!(slugify("!!!"), "");
+    }
+}

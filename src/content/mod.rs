@@ -1,0 +1,313 @@
+//! The content stage: discover files, parse each one, check what spans files, and return the
+//! validated [`Site`] model, or every problem found. Reads files; writes nothing.
+//!
+//! Only this module (with `yaml`) touches pulldown-cmark and serde_yaml.
+
+pub mod discover;
+pub mod frontmatter;
+pub mod markdown;
+pub mod model;
+pub mod parse;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::error::Diagnostic;
+use discover::{FileKind, SourceFile};
+use model::*;
+use parse::CodeRef;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep items marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// URL segments at the top level that pages may not take as their slug.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "portals",
+    "events",
+    "members",
+    "programs",
+    "occupations",
+    "provinces",
+    "draws",
+    "search",
+    "static",
+    "en",
+    "fr",
+    "404",
+];
+
+/// Lowercase ASCII letters, digits and single dashes inside: safe as one URL and path segment.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 120
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+pub const SITE_FILE: &str = "content/site.yaml";
+
+/// Reads and validates `content/site.yaml` alone.
+pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(SITE_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        vec![Diagnostic::error(
+            SITE_FILE,
+            0,
+            0,
+            if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "not found under {}: a site needs content/site.yaml with at least `title:` and `base_url:`",
+                    root.display()
+                )
+            } else {
+                e.to_string()
+            },
+        )]
+    })?;
+    let text = frontmatter::decode(&bytes)
+        .map_err(|p| vec![Diagnostic::error(SITE_FILE, p.line, p.col, p.message)])?;
+    config::parse(Path::new(SITE_FILE), &text)
+}
+
+enum Parsed {
+    Item(Box<parse::ParsedItem>),
+    Note(parse::ParsedNote),
+    Noc(Vec<(Occupation, (usize, usize))>),
+    Draws(Vec<(Draw, Vec<CodeRef>)>),
+    Failed,
+}
+
+/// Loads the whole site under `root`. On failure, returns every problem found, sorted.
+pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
+    let config = load_config(root)?;
+    let (files, mut diags) = discover::discover(root);
+
+    let results: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|file| {
+            let mut d = Vec::new();
+            let parsed = parse_file(&file, &config, &mut d);
+            (file, parsed, d)
+        })
+        .collect();
+
+    let mut items = Vec::new();
+    let mut notes = Vec::new();
+    let mut noc_entries = Vec::new();
+    let mut draw_entries = Vec::new();
+    let mut noc_path = PathBuf::from("content/data/noc.yaml");
+    let mut draws_path = PathBuf::from("content/data/draws.yaml");
+    for (file, parsed, d) in results {
+        diags.extend(d);
+        match parsed {
+            Parsed::Item(p) => items.push(*p),
+            Parsed::Note(n) => notes.push(n.note),
+            Parsed::Noc(list) => {
+                noc_path = file.rel.clone();
+                noc_entries = list;
+            }
+            Parsed::Draws(list) => {
+                draws_path = file.rel.clone();
+                draw_entries = list;
+            }
+            Parsed::Failed => {}
+        }
+    }
+
+    let occupations = check_noc(&noc_path, noc_entries, &mut diags);
+    let codes: BTreeSet<&str> = occupations.iter().map(|o| o.code.as_str()).collect();
+    let check_refs = |path: &Path, refs: &[CodeRef], diags: &mut Vec<Diagnostic>| {
+        for r in refs {
+            if !codes.contains(r.code.as_str()) {
+                diags.push(Diagnostic::error(
+                    path,
+                    r.line,
+                    r.col,
+                    format!(
+                        "field \"professions\": NOC code {:?} is not in content/data/noc.yaml; add it there or correct the code",
+                        r.code
+                    ),
+                ));
+            }
+        }
+    };
+    for p in &items {
+        check_refs(&p.item.path, &p.refs, &mut diags);
+    }
+    for (_, refs) in &draw_entries {
+        check_refs(&draws_path, refs, &mut diags);
+    }
+    for n in &notes {
+        if !codes.contains(n.code.as_str()) && parse::is_noc_code(&n.code) {
+            diags.push(Diagnostic::error(
+                &n.path,
+                0,
+                0,
+                format!("NOC code {:?} is not in content/data/noc.yaml", n.code),
+            ));
+        }
+    }
+    check_slugs(&items, &config, &mut diags);
+    check_note_duplicates(&notes, &mut diags);
+
+    if diags.iter().any(Diagnostic::is_error) {
+        diags.sort();
+        diags.dedup();
+        return Err(diags);
+    }
+
+    let mut items: Vec<Item> = items.into_iter().map(|p| p.item).collect();
+    if !opts.drafts {
+        // A translation follows its original: a draft original hides every language.
+        let drafts: BTreeSet<(Collection, String)> = items
+            .iter()
+            .filter(|i| i.draft)
+            .map(|i| (i.collection, i.slug.clone()))
+            .collect();
+        items.retain(|i| !i.draft && !drafts.contains(&(i.collection, i.slug.clone())));
+    }
+    items.sort_by(|a, b| (a.collection, &a.slug, &a.lang).cmp(&(b.collection, &b.slug, &b.lang)));
+    notes.sort_by(|a, b| (&a.code, &a.lang).cmp(&(&b.code, &b.lang)));
+    let mut draws: Vec<Draw> = draw_entries.into_iter().map(|(d, _)| d).collect();
+    draws.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.program.cmp(&b.program)));
+
+    Ok(Site {
+        config,
+        items,
+        occupations,
+        notes,
+        draws,
+    })
+}
+
+fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(&file.rel, 0, 0, format!("cannot read: {e}")));
+            return Parsed::Failed;
+        }
+    };
+    let Some(text) = parse::decode(file, &bytes, diags) else {
+        return Parsed::Failed;
+    };
+    let parsed = match &file.kind {
+        FileKind::Item {
+            collection,
+            stem,
+            lang,
+        } => parse::item(file, *collection, stem, lang.as_deref(), &text, config, diags)
+            .map(|p| Parsed::Item(Box::new(p))),
+        FileKind::OccupationNote { stem, lang } => {
+            parse::note(file, stem, lang.as_deref(), &text, config, diags).map(Parsed::Note)
+        }
+        FileKind::Noc => Some(Parsed::Noc(parse::noc(file, &text, diags))),
+        FileKind::Draws => Some(Parsed::Draws(parse::draws(file, &text, diags))),
+    };
+    parsed.unwrap_or(Parsed::Failed)
+}
+
+fn check_noc(
+    path: &Path,
+    entries: Vec<(Occupation, (usize, usize))>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Occupation> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (occ, (line, col)) in entries {
+        if let Some(first) = seen.get(&occ.code) {
+            diags.push(Diagnostic::error(
+                path,
+                line,
+                col,
+                format!(
+                    "field \"code\": {:?} is listed twice (first on line {first})",
+                    occ.code
+                ),
+            ));
+            continue;
+        }
+        seen.insert(occ.code.clone(), line);
+        out.push(occ);
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out
+}
+
+fn check_slugs(items: &[parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(Collection, &str, &str), &Path> = BTreeMap::new();
+    for p in items {
+        let item = &p.item;
+        let at = |msg: String| Diagnostic::error(&item.path, p.slug_pos.line, p.slug_pos.col, msg);
+        if let Some(first) = seen.insert((item.collection, &item.slug, &item.lang), &item.path) {
+            diags.push(at(format!(
+                "the slug {:?} is already used by {} in {}; give one of them another `slug:` or file name",
+                item.slug,
+                first.display(),
+                item.collection.name()
+            )));
+        }
+        if item.collection == Collection::Pages && RESERVED_SLUGS.contains(&item.slug.as_str()) {
+            diags.push(at(format!(
+                "the page slug {:?} would clash with the hub's own /{}/ section; choose another",
+                item.slug, item.slug
+            )));
+        }
+    }
+    // A translation sits beside its original.
+    let default = config.default_language();
+    for p in items {
+        let item = &p.item;
+        if item.lang != default && !seen.contains_key(&(item.collection, item.slug.as_str(), default)) {
+            diags.push(Diagnostic::error(
+                &item.path,
+                0,
+                0,
+                format!(
+                    "this {} version has no {default} original: add content/{}/{}.md beside it",
+                    item.lang,
+                    item.collection.name(),
+                    item.slug
+                ),
+            ));
+        }
+    }
+}
+
+fn check_note_duplicates(notes: &[OccupationNote], diags: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for n in notes {
+        if !seen.insert((&n.code, &n.lang)) {
+            diags.push(Diagnostic::error(
+                &n.path,
+                0,
+                0,
+                format!("there is already a note for {} in this language", n.code),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_slugs() {
+        for ok in ["about", "a-1", "31301"] {
+            assert!(is_safe_slug(ok), "{ok}");
+        }
+        for bad in ["", "About", "a_b", "-a", "a-", "a--b", "..", "a/b", "é"] {
+            assert!(!is_safe_slug(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The typed model of the hub's content. Everything later stages see comes from here.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::schema::Moment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Collection {
+    Pages,
+    Portals,
+    Events,
+    Members,
+    Programs,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 5] = [
+        Collection::Pages,
+        Collection::Portals,
+        Collection::Events,
+        Collection::Members,
+        Collection::Programs,
+    ];
+
+    /// The folder under `content/` and the URL segment.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Pages => "pages",
+            Collection::Portals => "portals",
+            Collection::Events => "events",
+            Collection::Members => "members",
+            Collection::Programs => "programs",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Canadian provinces and territories, and `CA` for national items. Declared in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Province {
+    CA,
+    AB,
+    BC,
+    MB,
+    NB,
+    NL,
+    NS,
+    NT,
+    NU,
+    ON,
+    PE,
+    QC,
+    SK,
+    YT,
+}
+
+impl Province {
+    pub const ALL: [Province; 14] = [
+        Province::CA,
+        Province::AB,
+        Province::BC,
+        Province::MB,
+        Province::NB,
+        Province::NL,
+        Province::NS,
+        Province::NT,
+        Province::NU,
+        Province::ON,
+        Province::PE,
+        Province::QC,
+        Province::SK,
+        Province::YT,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Province::CA => "CA",
+            Province::AB => "AB",
+            Province::BC => "BC",
+            Province::MB => "MB",
+            Province::NB => "NB",
+            Province::NL => "NL",
+            Province::NS => "NS",
+            Province::NT => "NT",
+            Province::NU => "NU",
+            Province::ON => "ON",
+            Province::PE => "PE",
+            Province::QC => "QC",
+            Province::SK => "SK",
+            Province::YT => "YT",
+        }
+    }
+
+    pub fn name(self, lang: &str) -> &'static str {
+        let (en, fr) = match self {
+            Province::CA => ("Across Canada", "Partout au Canada"),
+            Province::AB => ("Alberta", "Alberta"),
+            Province::BC => ("British Columbia", "Colombie-Britannique"),
+            Province::MB => ("Manitoba", "Manitoba"),
+            Province::NB => ("New Brunswick", "Nouveau-Brunswick"),
+            Province::NL => ("Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+            Province::NS => ("Nova Scotia", "Nouvelle-Écosse"),
+            Province::NT => ("Northwest Territories", "Territoires du Nord-Ouest"),
+            Province::NU => ("Nunavut", "Nunavut"),
+            Province::ON => ("Ontario", "Ontario"),
+            Province::PE => ("Prince Edward Island", "Île-du-Prince-Édouard"),
+            Province::QC => ("Quebec", "Québec"),
+            Province::SK => ("Saskatchewan", "Saskatchewan"),
+            Province::YT => ("Yukon", "Yukon"),
+        };
+        if lang == "fr" { fr } else { en }
+    }
+
+    pub fn choices() -> Vec<(&'static str, Province)> {
+        Self::ALL.iter().map(|p| (p.code(), *p)).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Audience {
+    Iehp,
+    Employer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalStatus {
+    Open,
+    Closed,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Online,
+    InPerson,
+    Hybrid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventLanguage {
+    En,
+    Fr,
+    Bilingual,
+}
+
+/// A Markdown body after the one Markdown pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body {
+    /// The Markdown source, kept so the body can be rendered under another language's URLs.
+    pub source: String,
+    pub html: String,
+    /// Plain text (for summaries and the search index).
+    pub text: String,
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// One content item in one language.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub collection: Collection,
+    pub slug: String,
+    pub lang: String,
+    /// Path of the source file relative to the site root, as shown in problems.
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: Option<String>,
+    pub provinces: Vec<Province>,
+    pub professions: Vec<String>,
+    pub audience: Vec<Audience>,
+    pub source: Option<String>,
+    pub reviewed: Date,
+    pub draft: bool,
+    pub body: Body,
+    pub details: Details,
+}
+
+#[derive(Debug, Clone)]
+pub enum Details {
+    Page,
+    Portal {
+        url: String,
+        operator: String,
+        status: PortalStatus,
+    },
+    Event(Event),
+    Member {
+        location: String,
+        membership: Option<String>,
+        services: Vec<String>,
+        host_org: Option<String>,
+        url: Option<String>,
+    },
+    Program {
+        provider: String,
+        location: Option<String>,
+        delivery: Option<Format>,
+        clients: Option<String>,
+        supports: Vec<String>,
+        url: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub start: Moment,
+    pub end: Option<Moment>,
+    pub format: Format,
+    pub location: Option<String>,
+    pub host: Option<String>,
+    pub partners: Vec<String>,
+    pub language: Option<EventLanguage>,
+    pub registration_url: Option<String>,
+    pub recording_url: Option<String>,
+}
+
+impl Item {
+    pub fn event(&self) -> Option<&Event> {
+        match &self.details {
+            Details::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// One NOC 2021 occupation from `data/noc.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occupation {
+    pub code: String,
+    pub title: String,
+    pub title_fr: Option<String>,
+    pub teer: u8,
+}
+
+/// Extra text for one occupation (`occupations/<code>.md`, or `<code>.fr.md`).
+#[derive(Debug, Clone)]
+pub struct OccupationNote {
+    pub code: String,
+    pub lang: String,
+    pub path: PathBuf,
+    pub summary: Option<String>,
+    pub source: String,
+    pub reviewed: Date,
+    pub body: Body,
+}
+
+/// An immigration draw that targeted health occupations (`data/draws.yaml`).
+#[derive(Debug, Clone)]
+pub struct Draw {
+    pub date: Date,
+    pub program: String,
+    pub stream: Option<String>,
+    pub invitations: Option<u32>,
+    pub crs_min: Option<u32>,
+    pub crs_max: Option<u32>,
+    pub professions: Vec<String>,
+    pub province: Option<Province>,
+    pub notes: Option<String>,
+    pub source: String,
+}
+
+/// The whole validated hub.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by (collection, slug, lang).
+    pub items: Vec<Item>,
+    /// Sorted by code.
+    pub occupations: Vec<Occupation>,
+    pub notes: Vec<OccupationNote>,
+    /// Sorted newest first.
+    pub draws: Vec<Draw>,
+}
+
+impl Site {
+    pub fn occupation(&self, code: &str) -> Option<&Occupation> {
+        self.occupations
+            .binary_search_by(|o| o.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.occupations[i])
+    }
+
+    /// The item in `lang`, or the default-language item it translates.
+    pub fn find(&self, collection: Collection, slug: &str, lang: &str) -> Option<&Item> {
+        self.items
+            .iter()
+            .find(|i| i.collection == collection && i.slug == slug && i.lang == lang)
+    }
+}

@@ -1,0 +1,567 @@
+//! One file at a time: text -> typed value, with every problem in that file collected.
+//! Checks that need other files (references, uniqueness) are in `validate`.
+
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+
+use super::discover::SourceFile;
+use super::frontmatter;
+use super::markdown;
+use super::model::*;
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::schema::{Fields, Moment};
+use crate::yaml::{self, Node};
+
+/// A NOC code named somewhere, with where, so a dangling one can be reported in place.
+#[derive(Debug, Clone)]
+pub struct CodeRef {
+    pub code: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Where an item's slug came from, for duplicate reports.
+#[derive(Debug, Clone, Copy)]
+pub struct SlugPos {
+    pub line: usize,
+    pub col: usize,
+}
+
+pub struct ParsedItem {
+    pub item: Item,
+    pub refs: Vec<CodeRef>,
+    pub slug_pos: SlugPos,
+}
+
+fn diag(path: &Path, p: frontmatter::Problem) -> Diagnostic {
+    Diagnostic::error(path, p.line, p.col, p.message)
+}
+
+/// A file's parsed front matter and its Markdown body.
+struct FrontMatter<'t> {
+    map: Vec<(String, Node)>,
+    index: yaml::KeyIndex,
+    /// Lines before the front matter, added to positions within it.
+    offset: usize,
+    body: &'t str,
+}
+
+/// Decodes and splits a content file, then parses its front matter as a mapping.
+fn front_matter<'t>(
+    file: &SourceFile,
+    text: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter<'t>> {
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(p) => {
+            diags.push(diag(&file.rel, p));
+            return None;
+        }
+    };
+    let node = match yaml::parse(split.front) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                e.line + split.front_offset,
+                e.col,
+                format!("YAML syntax: {}", e.message),
+            ));
+            return None;
+        }
+    };
+    let map = match node {
+        Node::Map(m) => m,
+        Node::Null => Vec::new(),
+        other => {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                1 + split.front_offset,
+                1,
+                format!(
+                    "expected fields as `name: value` lines, found {}",
+                    other.describe()
+                ),
+            ));
+            return None;
+        }
+    };
+    let mut index = yaml::index_mapping(split.front);
+    // "Missing field" problems point at the opening `---`.
+    index.start = yaml::Pos { line: 0, col: 1 };
+    Some(FrontMatter {
+        map,
+        index,
+        offset: split.front_offset,
+        body: split.body,
+    })
+}
+
+/// Reads the file's bytes into text, reporting encoding problems.
+pub fn decode(file: &SourceFile, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match frontmatter::decode(bytes) {
+        Ok(t) => Some(t),
+        Err(p) => {
+            diags.push(diag(&file.rel, p));
+            None
+        }
+    }
+}
+
+fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>) {
+    let codes = f.str_list(key);
+    let mut refs = Vec::new();
+    let mut out = Vec::new();
+    for (n, code) in codes.into_iter().enumerate() {
+        let (line, col) = f.item_pos(key, n);
+        if !is_noc_code(&code) {
+            f.error_at_value(
+                key,
+                format!("expected 5-digit NOC 2021 codes such as \"31301\", found {code:?}"),
+            );
+            continue;
+        }
+        if !out.contains(&code) {
+            refs.push(CodeRef {
+                code: code.clone(),
+                line,
+                col,
+            });
+            out.push(code);
+        }
+    }
+    (out, refs)
+}
+
+pub fn is_noc_code(s: &str) -> bool {
+    s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+const FORMATS: &[(&str, Format)] = &[
+    ("online", Format::Online),
+    ("in-person", Format::InPerson),
+    ("hybrid", Format::Hybrid),
+];
+
+pub fn item(
+    file: &SourceFile,
+    collection: Collection,
+    stem: &str,
+    lang: Option<&str>,
+    text: &str,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ParsedItem> {
+    let before = diags.len();
+    let FrontMatter {
+        map,
+        index,
+        offset,
+        body: body_src,
+    } = front_matter(file, text, diags)?;
+    let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
+    let lang = lang.unwrap_or(config.default_language()).to_string();
+    if !config.languages.contains(&lang) {
+        f.error_at_value(
+            "title",
+            format!(
+                "this is a {lang:?} translation (file name ends .{lang}.md) but site.yaml's languages are {}",
+                config.languages.join(", ")
+            ),
+        );
+    }
+
+    let title = f.req_str("title");
+    let summary = f.opt_str("summary");
+    let is_page = collection == Collection::Pages;
+    let provinces = {
+        let present = map.iter().any(|(k, v)| k == "province" && *v != Node::Null);
+        let p = f.choice_list("province", &Province::choices());
+        if !present && !is_page {
+            f.error_at_value(
+                "province",
+                "missing: give a province code (ON, QC, ...) or CA for national",
+            );
+        }
+        p
+    };
+    let (professions, refs) = professions(&mut f, "professions");
+    let audience = {
+        let a = f.choice_list(
+            "audience",
+            &[("iehp", Audience::Iehp), ("employer", Audience::Employer)],
+        );
+        if a.is_empty() { vec![Audience::Iehp] } else { a }
+    };
+    let source = if is_page {
+        f.opt_str("source")
+    } else {
+        f.req_str("source")
+    };
+    let reviewed = f.req_date("reviewed");
+    let draft = f.opt_bool("draft").unwrap_or(false);
+    let slug_field = f.opt_str("slug");
+    let slug_pos = {
+        let (line, col) = if slug_field.is_some() {
+            f.value_pos("slug")
+        } else {
+            (0, 0)
+        };
+        SlugPos { line, col }
+    };
+    let slug = slug_field.clone().unwrap_or_else(|| stem.to_string());
+    if !super::is_safe_slug(&slug) {
+        let msg = format!(
+            "the slug {slug:?} must be lowercase letters, digits and dashes (e.g. {:?})",
+            markdown::slugify(&slug)
+        );
+        if slug_field.is_some() {
+            f.error_at_value("slug", msg);
+        } else {
+            let path = f.path().to_path_buf();
+            f.report(Diagnostic::error(
+                path,
+                0,
+                0,
+                format!("file name: {msg}; rename the file or set `slug:`"),
+            ));
+        }
+    }
+
+    let details = match collection {
+        Collection::Pages => Some(Details::Page),
+        Collection::Portals => {
+            let url = f.req_url("url");
+            let operator = f.req_str("operator");
+            let status = f.req_choice(
+                "status",
+                &[
+                    ("open", PortalStatus::Open),
+                    ("closed", PortalStatus::Closed),
+                    ("unknown", PortalStatus::Unknown),
+                ],
+            );
+            match (url, operator, status) {
+                (Some(url), Some(operator), Some(status)) => Some(Details::Portal {
+                    url,
+                    operator,
+                    status,
+                }),
+                _ => None,
+            }
+        }
+        Collection::Events => event(&mut f, &config.timezone).map(Details::Event),
+        Collection::Members => {
+            let location = f.req_str("location");
+            let membership = f.opt_str("membership");
+            let services = f.str_list("services");
+            let host_org = f.opt_str("host_org");
+            let url = f.opt_url("url");
+            location.map(|location| Details::Member {
+                location,
+                membership,
+                services,
+                host_org,
+                url,
+            })
+        }
+        Collection::Programs => {
+            let provider = f.req_str("provider");
+            let location = f.opt_str("location");
+            let delivery = f.opt_choice("delivery", FORMATS);
+            let clients = f.opt_str("clients");
+            let supports = f.str_list("supports");
+            let url = f.opt_url("url");
+            provider.map(|provider| Details::Program {
+                provider,
+                location,
+                delivery,
+                clients,
+                supports,
+                url,
+            })
+        }
+    };
+    f.finish();
+    if diags.len() > before {
+        return None;
+    }
+    let (title, reviewed, details) = (title?, reviewed?, details?);
+    let body = markdown::render(body_src, &config.lang_root(&lang));
+    Some(ParsedItem {
+        item: Item {
+            collection,
+            slug,
+            lang,
+            path: file.rel.clone(),
+            title,
+            summary,
+            provinces,
+            professions,
+            audience,
+            source,
+            reviewed,
+            draft,
+            body,
+            details,
+        },
+        refs,
+        slug_pos,
+    })
+}
+
+fn event(f: &mut Fields, tz: &TimeZone) -> Option<Event> {
+    let start = f.req_moment("start");
+    let end = f.opt_moment("end");
+    let format = f.req_choice("format", FORMATS);
+    let location = f.opt_str("location");
+    if location.is_none() && matches!(format, Some(Format::InPerson | Format::Hybrid)) {
+        f.error_at_value(
+            "location",
+            "missing: an in-person or hybrid event needs a location",
+        );
+    }
+    let host = f.opt_str("host");
+    let partners = f.str_list("partners");
+    let language = f.opt_choice(
+        "language",
+        &[
+            ("en", EventLanguage::En),
+            ("fr", EventLanguage::Fr),
+            ("bilingual", EventLanguage::Bilingual),
+        ],
+    );
+    let registration_url = f.opt_url("registration_url");
+    let recording_url = f.opt_url("recording_url");
+    if let (Some(s), Some(e)) = (start, end)
+        && last_instant(e, tz) < first_instant(s, tz)
+    {
+        f.error_at_value("end", "the event ends before it starts; check both dates");
+    }
+    Some(Event {
+        start: start?,
+        end,
+        format: format?,
+        location,
+        host,
+        partners,
+        language,
+        registration_url,
+        recording_url,
+    })
+}
+
+/// The first instant a moment covers: a date starts at midnight in the site's time zone.
+pub fn first_instant(m: Moment, tz: &TimeZone) -> jiff::Timestamp {
+    match m {
+        Moment::DateTime(t) => t,
+        Moment::Date(d) | Moment::Month(d) | Moment::Year(d) => d
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(jiff::Timestamp::MIN),
+    }
+}
+
+/// The last instant a moment covers: a date lasts the whole day, a month or year all of it.
+pub fn last_instant(m: Moment, tz: &TimeZone) -> jiff::Timestamp {
+    match m {
+        Moment::DateTime(t) => t,
+        _ => last_date(m, tz)
+            .tomorrow()
+            .ok()
+            .and_then(|t| t.to_zoned(tz.clone()).ok())
+            .map(|z| z.timestamp() - jiff::SignedDuration::from_nanos(1))
+            .unwrap_or(jiff::Timestamp::MAX),
+    }
+}
+
+/// The last day a moment covers, in the site's time zone.
+pub fn last_date(m: Moment, tz: &TimeZone) -> jiff::civil::Date {
+    match m {
+        Moment::DateTime(t) => t.to_zoned(tz.clone()).date(),
+        Moment::Date(d) => d,
+        Moment::Month(d) => d.last_of_month(),
+        Moment::Year(d) => d.last_of_year(),
+    }
+}
+
+pub struct ParsedNote {
+    pub note: OccupationNote,
+}
+
+pub fn note(
+    file: &SourceFile,
+    stem: &str,
+    lang: Option<&str>,
+    text: &str,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ParsedNote> {
+    let before = diags.len();
+    if !is_noc_code(stem) {
+        diags.push(Diagnostic::error(
+            &file.rel,
+            0,
+            0,
+            format!("an occupation note is named after its 5-digit NOC code (e.g. 31301.md), not {stem:?}"),
+        ));
+    }
+    let FrontMatter {
+        map,
+        index,
+        offset,
+        body: body_src,
+    } = front_matter(file, text, diags)?;
+    let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
+    let lang = lang.unwrap_or(config.default_language()).to_string();
+    let summary = f.opt_str("summary");
+    let source = f.req_str("source");
+    let reviewed = f.req_date("reviewed");
+    f.finish();
+    if diags.len() > before || !config.languages.contains(&lang) {
+        if !config.languages.contains(&lang) {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                0,
+                0,
+                format!("language {lang:?} is not in site.yaml's languages"),
+            ));
+        }
+        return None;
+    }
+    Some(ParsedNote {
+        note: OccupationNote {
+            code: stem.to_string(),
+            body: markdown::render(body_src, &config.lang_root(&lang)),
+            lang,
+            path: file.rel.clone(),
+            summary,
+            source: source?,
+            reviewed: reviewed?,
+        },
+    })
+}
+
+/// Parses a data file that is a list of mappings, calling `read` on each entry.
+fn data_list<T>(
+    file: &SourceFile,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+    what: &str,
+    mut read: impl FnMut(&mut Fields, usize) -> Option<T>,
+) -> Vec<T> {
+    let node = match yaml::parse(text) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                e.line,
+                e.col,
+                format!("YAML syntax: {}", e.message),
+            ));
+            return Vec::new();
+        }
+    };
+    let entries = match node {
+        Node::Seq(entries) => entries,
+        Node::Null => return Vec::new(),
+        other => {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                1,
+                1,
+                format!(
+                    "expected a list of {what} (lines starting with `- `), found {}",
+                    other.describe()
+                ),
+            ));
+            return Vec::new();
+        }
+    };
+    let indexes = yaml::index_list_of_mappings(text);
+    let mut out = Vec::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let index = indexes.get(n).cloned().unwrap_or_default();
+        let Node::Map(map) = entry else {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                index.start.line,
+                1,
+                format!(
+                    "entry {}: expected {what} with named fields, found {}",
+                    n + 1,
+                    entry.describe()
+                ),
+            ));
+            continue;
+        };
+        let mut f = Fields::new(&file.rel, map, &index, 0, diags);
+        let value = read(&mut f, n);
+        f.finish();
+        out.extend(value);
+    }
+    out
+}
+
+pub fn noc(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<(Occupation, (usize, usize))> {
+    data_list(file, text, diags, "occupations", |f, _| {
+        let code = f.req_str("code");
+        let pos = f.value_pos("code");
+        let title = f.req_str("title");
+        let title_fr = f.opt_str("title_fr");
+        let teer = f.req_int("teer", 0, 5);
+        if let Some(c) = &code
+            && !is_noc_code(c)
+        {
+            f.error_at_value("code", format!("expected a 5-digit NOC 2021 code, found {c:?}"));
+            return None;
+        }
+        Some((
+            Occupation {
+                code: code?,
+                title: title?,
+                title_fr,
+                teer: teer? as u8,
+            },
+            pos,
+        ))
+    })
+}
+
+pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<(Draw, Vec<CodeRef>)> {
+    data_list(file, text, diags, "draws", |f, _| {
+        let date = f.req_date("date");
+        let program = f.req_str("program");
+        let stream = f.opt_str("stream");
+        let invitations = f.opt_int("invitations", 0, 1_000_000).map(|v| v as u32);
+        let crs_min = f.opt_int("crs_min", 0, 1200).map(|v| v as u32);
+        let crs_max = f.opt_int("crs_max", 0, 1200).map(|v| v as u32);
+        let (professions, refs) = professions(f, "professions");
+        let province = f.opt_choice("province", &Province::choices());
+        let notes = f.opt_str("notes");
+        let source = f.req_str("source");
+        if let (Some(lo), Some(hi)) = (crs_min, crs_max)
+            && lo > hi
+        {
+            f.error_at_value("crs_max", format!("is lower than crs_min ({lo})"));
+        }
+        Some((
+            Draw {
+                date: date?,
+                program: program?,
+                stream,
+                invitations,
+                crs_min,
+                crs_max,
+                professions,
+                province,
+                notes,
+                source: source?,
+            },
+            refs,
+        ))
+    })
+}

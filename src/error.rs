@@ -1,0 +1,147 @@
+//! Error and diagnostic types, and how they are printed.
+//!
+//! Content problems are collected as [`Diagnostic`]s (file, line, column, message) so one run
+//! reports all of them; everything else is an [`Error`] that names what failed. Printing happens
+//! once, in `main`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in one input file, in the `path:line:col: message` form editors' tools understand.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// Path as shown to the editor (relative to the site root where possible).
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    pub message: String,
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+            severity: Severity::Error,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(path, line, col, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.col > 0 {
+                write!(f, ":{}", self.col)?;
+            }
+        }
+        let label = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        write!(f, ": {label}{}", self.message)
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug)]
+pub enum Error {
+    /// The content has problems; every one found is listed.
+    Content(Vec<Diagnostic>),
+    /// A filesystem operation failed on this path.
+    Io { path: PathBuf, source: std::io::Error },
+    /// A theme template failed to compile or render.
+    Template(Diagnostic),
+    /// The command line asked for something impossible (bad date, unknown collection, ...).
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Content(diags) => {
+                for d in diags {
+                    writeln!(f, "{d}")?;
+                }
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                write!(
+                    f,
+                    "{errors} error{} in content; nothing was written",
+                    if errors == 1 { "" } else { "s" }
+                )
+            }
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Template(d) => write!(f, "{d}"),
+            Error::Usage(msg) => write!(f, "{msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn case(d: Diagnostic, expected: &str) {
+        assert_eq!(d.to_string(), expected);
+    }
+
+    #[test]
+    fn display_forms() {
+        case(
+            Diagnostic::error("content/events/x.md", 4, 8, "field \"start\": bad"),
+            "content/events/x.md:4:8: field \"start\": bad",
+        );
+        case(
+            Diagnostic::error("content/events/x.md", 0, 0, "file is empty"),
+            "content/events/x.md: file is empty",
+        );
+        case(
+            Diagnostic::warning("content/a.md", 2, 0, "old"),
+            "content/a.md:2: warning: old",
+        );
+    }
+}

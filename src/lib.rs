@@ -1,0 +1,64 @@
+//! iehp: the static site generator of the IEHP hub.
+//!
+//! Data flows one way: `content` loads and validates the model, `render` turns it into pages,
+//! `output` writes them (staging + swap). `site` is the pipeline; `cli` the command line.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod fs;
+pub mod new;
+pub mod output;
+pub mod render;
+pub mod schema;
+pub mod site;
+pub mod theme;
+pub mod yaml;
+
+use cli::{BuildArgs, Command};
+use error::Result;
+use site::BuildOptions;
+
+fn build_options(args: BuildArgs) -> Result<BuildOptions> {
+    let root = site::resolve_root(args.root.as_deref())?;
+    Ok(BuildOptions {
+        root,
+        out: args.out,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        now: args.now,
+    })
+}
+
+/// Runs one command; the caller prints the error, once.
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Build(args) => {
+            let opts = build_options(args)?;
+            let report = site::build(&opts)?;
+            println!(
+                "built {} pages ({} files, {:.1} MB) into {} in {:.2} s",
+                report.pages,
+                report.files,
+                report.bytes as f64 / 1_000_000.0,
+                report.out.display(),
+                report.elapsed.as_secs_f64()
+            );
+        }
+        Command::Check(args) => {
+            let opts = build_options(args)?;
+            let pages = site::check(&opts)?;
+            println!("ok: content is valid and all {pages} pages render");
+        }
+        Command::New(args) => {
+            let root = site::resolve_root(args.root.as_deref())?;
+            let rel = new::new_item(&root, &args.collection, &args.title)?;
+            println!(
+                "wrote {}: fill in the empty fields, then run `iehp check`",
+                rel.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! `iehp new <collection> "<title>"`: writes a content file with every field of its collection,
+//! required ones left empty for the editor to fill in (the build names each one until it is).
+
+use std::path::{Path, PathBuf};
+
+use crate::content::markdown::slugify;
+use crate::content::model::Collection;
+use crate::error::{Error, Result};
+use crate::fs;
+
+const COMMON_HEAD: &str = "\
+# Fields marked (required) must be filled in before the site builds.
+# `iehp check` lists anything still missing, with its line.
+summary:          # one or two sentences for lists, search results and link previews
+";
+
+const COMMON_TAIL: &str = "\
+professions: []   # NOC 2021 codes this serves, e.g. [\"31301\", \"31102\"] (see content/data/noc.yaml)
+audience: [iehp]  # iehp, employer, or both
+source:           # (required) web address or citation where these facts come from
+reviewed:         # (required) the date the facts are from, e.g. 2025-06-26 (not today, unless checked today)
+draft: true       # remove this line to publish
+";
+
+fn fields(collection: Option<Collection>) -> &'static str {
+    match collection {
+        None => {
+            "\
+source:           # (required) web address or citation where these facts come from
+reviewed:         # (required) the date the facts are from, e.g. 2025-06-26
+"
+        }
+        Some(Collection::Pages) => {
+            "\
+source:           # where the facts come from (optional for pages)
+reviewed:         # (required) the date the facts are from, e.g. 2025-06-26
+draft: true       # remove this line to publish
+"
+        }
+        Some(Collection::Portals) => {
+            "\
+province:         # (required) ON, QC, BC, ... or CA for national; several as [ON, QC]
+url:              # (required) the portal's web address
+operator:         # (required) who runs it
+status: unknown   # (required) open, closed or unknown
+"
+        }
+        Some(Collection::Events) => {
+            "\
+province:         # (required) ON, QC, BC, ... or CA for national
+start:            # (required) 2025-06-26 or 2025-06-26T10:00:00-04:00 (with the UTC offset)
+end:              # optional, not before start
+format:           # (required) online, in-person or hybrid
+location:         # (required unless online) e.g. Toronto, ON
+host:
+partners: []
+language: en      # en, fr or bilingual: the language the event is held in
+registration_url:
+recording_url:
+"
+        }
+        Some(Collection::Members) => {
+            "\
+province:         # (required) ON, QC, BC, ... or CA for national
+location:         # (required) e.g. Toronto, ON
+membership:       # e.g. \"~500\"
+services: []
+host_org:
+url:
+"
+        }
+        Some(Collection::Programs) => {
+            "\
+province:         # (required) ON, QC, BC, ... or CA for national
+provider:         # (required) who runs the program
+location:
+delivery:         # online, in-person or hybrid
+clients:          # e.g. \"~50 per year\"
+supports: []      # e.g. [loans, mentorship, exam preparation]
+url:
+"
+        }
+    }
+}
+
+/// Writes the new file and returns its path relative to `root`.
+pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
+    let (folder, kind) = match collection {
+        "occupations" => ("occupations", None),
+        other => match Collection::from_name(other) {
+            Some(c) => (c.name(), Some(c)),
+            None => {
+                return Err(Error::Usage(format!(
+                    "unknown collection {other:?}; use one of pages, portals, events, members, programs, occupations"
+                )));
+            }
+        },
+    };
+    let slug = slugify(title);
+    if kind.is_none() && !crate::content::parse::is_noc_code(title.trim()) {
+        return Err(Error::Usage(
+            "an occupation note is named by its NOC code: iehp new occupations 31301".to_string(),
+        ));
+    }
+    if slug.is_empty() {
+        return Err(Error::Usage(format!(
+            "the title {title:?} gives an empty file name; use letters or digits"
+        )));
+    }
+    let rel = PathBuf::from("content").join(folder).join(format!("{slug}.md"));
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Error::Usage(format!("{} already exists", rel.display())));
+    }
+    let mut text = String::from("---\n");
+    match kind {
+        Some(Collection::Pages) => {
+            text.push_str(&format!("title: {}\n", yaml_string(title)));
+            text.push_str(COMMON_HEAD);
+            text.push_str(fields(kind));
+        }
+        Some(_) => {
+            text.push_str(&format!("title: {}\n", yaml_string(title)));
+            text.push_str(COMMON_HEAD);
+            text.push_str(fields(kind));
+            text.push_str(COMMON_TAIL);
+        }
+        None => {
+            text.push_str("summary:          # one or two sentences about this occupation in Canada\n");
+            text.push_str(fields(None));
+        }
+    }
+    text.push_str("---\n\nWrite the text here, in Markdown. Use ## for headings.\n");
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write_new(&path, text.as_bytes())?;
+    Ok(rel)
+}
+
+/// A title as a double-quoted YAML string, so colons and quotes in it are safe.
+fn yaml_string(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(
+            yaml_string("Summit: 2025 \"live\""),
+            "\"Summit: 2025 \\\"live\\\"\""
+        );
+    }
+}

@@ -1,0 +1,1124 @@
+//! Plans every page of the site: which template, which view, which output path. Pure: from the
+//! model, the theme's string tables and the build date to a list of render jobs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use tera::Context;
+
+use super::Job;
+use super::dates;
+use super::views::*;
+use crate::content::markdown;
+use crate::content::model::*;
+use crate::content::parse::{first_instant, last_date};
+use crate::error::{Diagnostic, Error, Result};
+use crate::schema::is_web_url;
+use crate::theme::Theme;
+
+/// Items per list page before it is split into numbered pages.
+pub const PAGE_SIZE: usize = 50;
+
+/// How many cards the home page shows in each of its sections.
+const HOME_UPCOMING: usize = 5;
+const HOME_NEWEST: usize = 6;
+const HOME_PROFESSIONS: usize = 12;
+
+/// The name of each interface language in that language, for the language switch.
+pub fn language_name(lang: &str) -> &'static str {
+    match lang {
+        "fr" => "Français",
+        _ => "English",
+    }
+}
+
+/// One item across its languages: the default-language original and its translations.
+struct Entity<'a> {
+    original: &'a Item,
+    translations: BTreeMap<&'a str, &'a Item>,
+}
+
+impl<'a> Entity<'a> {
+    fn shown(&self, lang: &str) -> &'a Item {
+        self.translations.get(lang).copied().unwrap_or(self.original)
+    }
+
+    /// The page's path below a language root: `about/`, `events/summit/`.
+    fn neutral(&self) -> String {
+        match self.original.collection {
+            Collection::Pages => format!("{}/", self.original.slug),
+            c => format!("{}/{}/", c.name(), self.original.slug),
+        }
+    }
+}
+
+/// Per-language constants of a build.
+struct Lang<'a> {
+    code: &'a str,
+    /// `/`, `/fr/`, or under a base path.
+    root: String,
+    /// Output path prefix: `` or `fr/`.
+    out_prefix: String,
+    t: &'a BTreeMap<String, String>,
+    site: SiteView,
+}
+
+impl Lang<'_> {
+    fn tr(&self, key: &str) -> Result<String> {
+        self.t.get(key).cloned().ok_or_else(|| {
+            Error::Template(Diagnostic::error(
+                format!("i18n/{}.yaml", self.code),
+                0,
+                0,
+                format!("missing string \"{key}\", which the generator uses"),
+            ))
+        })
+    }
+
+    fn url(&self, neutral: &str) -> String {
+        format!("{}{neutral}", self.root)
+    }
+}
+
+struct Planner<'a> {
+    site: &'a Site,
+    now: Date,
+    entities: Vec<Entity<'a>>,
+    /// Entities naming each occupation code.
+    by_code: BTreeMap<&'a str, Vec<usize>>,
+    /// Entities per province (pages excluded).
+    by_province: BTreeMap<Province, Vec<usize>>,
+    origin: String,
+    jobs: Vec<Job>,
+    sitemap: Vec<String>,
+}
+
+pub fn plan(site: &Site, theme: &Theme, now: Date) -> Result<Vec<Job>> {
+    let cfg = &site.config;
+    let default = cfg.default_language();
+    let mut entities: Vec<Entity> = Vec::new();
+    for item in site.items.iter().filter(|i| i.lang == default) {
+        entities.push(Entity {
+            original: item,
+            translations: BTreeMap::new(),
+        });
+    }
+    for item in site.items.iter().filter(|i| i.lang != default) {
+        if let Some(e) = entities
+            .iter_mut()
+            .find(|e| e.original.collection == item.collection && e.original.slug == item.slug)
+        {
+            e.translations.insert(item.lang.as_str(), item);
+        }
+    }
+    let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_province: BTreeMap<Province, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        for code in &e.original.professions {
+            by_code.entry(code.as_str()).or_default().push(i);
+        }
+        if e.original.collection != Collection::Pages {
+            for p in &e.original.provinces {
+                by_province.entry(*p).or_default().push(i);
+            }
+        }
+    }
+    let origin = cfg
+        .base_url
+        .strip_suffix(cfg.base_path.as_str())
+        .unwrap_or(cfg.base_url.trim_end_matches('/'))
+        .to_string();
+    let mut planner = Planner {
+        site,
+        now,
+        entities,
+        by_code,
+        by_province,
+        origin,
+        jobs: Vec::new(),
+        sitemap: Vec::new(),
+    };
+    for code in &cfg.languages {
+        let t = theme.strings.get(code).ok_or_else(|| {
+            Error::Template(Diagnostic::error(
+                format!("i18n/{code}.yaml"),
+                0,
+                0,
+                "the theme has no string table for this language",
+            ))
+        })?;
+        let root = cfg.lang_root(code);
+        let lang = Lang {
+            code,
+            out_prefix: root[cfg.base_path.len()..].to_string(),
+            site: SiteView {
+                title: cfg.title.get(code).to_string(),
+                description: cfg
+                    .description
+                    .as_ref()
+                    .map(|d| d.get(code).to_string())
+                    .unwrap_or_default(),
+                base_url: cfg.base_url.clone(),
+                lang: code.to_string(),
+                lang_root: root.clone(),
+                static_root: format!("{}static/", cfg.base_path),
+                menu: Vec::new(),
+                build_date: now.to_string(),
+            },
+            root,
+            t,
+        };
+        planner.language(&lang)?;
+    }
+    planner.site_files()?;
+    Ok(planner.jobs)
+}
+
+impl<'a> Planner<'a> {
+    fn language(&mut self, lang: &Lang) -> Result<()> {
+        let cards: Vec<Card> = (0..self.entities.len())
+            .map(|i| self.card(lang, i))
+            .collect::<Result<_>>()?;
+        self.home(lang, &cards)?;
+        for collection in Collection::ALL {
+            if collection != Collection::Pages {
+                self.collection_list(lang, collection, &cards)?;
+            }
+        }
+        for (i, card) in cards.iter().enumerate() {
+            self.item_page(lang, i, card)?;
+        }
+        self.occupations(lang, &cards)?;
+        self.provinces(lang, &cards)?;
+        self.draws_page(lang)?;
+        if lang.code == self.site.config.default_language() {
+            let ctx = self.context(lang, "404.html", &lang.tr("title_not_found")?, "")?;
+            self.jobs.push(Job {
+                template: "404.html",
+                context: ctx,
+                out: "404.html".to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    // ---- shared pieces ----
+
+    fn page_meta(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> PageMeta {
+        let cfg = &self.site.config;
+        let alternates: Vec<Alternate> = cfg
+            .languages
+            .iter()
+            .map(|l| {
+                let path = format!("{}{neutral}", cfg.lang_root(l));
+                Alternate {
+                    lang: l.clone(),
+                    name: language_name(l).to_string(),
+                    href: format!("{}{path}", self.origin),
+                    path,
+                }
+            })
+            .collect();
+        let path = lang.url(neutral);
+        PageMeta {
+            title: title.to_string(),
+            description: if description.is_empty() {
+                lang.site.description.clone()
+            } else {
+                description.to_string()
+            },
+            canonical: format!("{}{path}", self.origin),
+            translations: alternates
+                .iter()
+                .filter(|a| a.lang != lang.code)
+                .cloned()
+                .collect(),
+            alternates,
+            path,
+        }
+    }
+
+    /// A context with `site`, `page` and `t` set; `neutral` is the path below the language root.
+    fn context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Result<Context> {
+        let meta = self.page_meta(lang, neutral, title, description);
+        let mut site = lang.site.clone();
+        site.menu = self
+            .site
+            .config
+            .menu
+            .iter()
+            .map(|m| {
+                let url = match m.url.strip_prefix('/') {
+                    Some(rest) => lang.url(rest),
+                    None => m.url.clone(),
+                };
+                let current = url == meta.path || (url != lang.root && meta.path.starts_with(&url));
+                MenuLink {
+                    title: m.title.get(lang.code).to_string(),
+                    url,
+                    current,
+                }
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("site", &site);
+        ctx.insert("page", &meta);
+        ctx.insert("t", lang.t);
+        Ok(ctx)
+    }
+
+    fn push_page(&mut self, lang: &Lang, template: &'static str, neutral: &str, ctx: Context) {
+        if lang.code == self.site.config.default_language() && !self.sitemap.iter().any(|n| n == neutral) {
+            self.sitemap.push(neutral.to_string());
+        }
+        self.jobs.push(Job {
+            template,
+            context: ctx,
+            out: format!("{}{neutral}index.html", lang.out_prefix),
+        });
+    }
+
+    fn upcoming(&self, e: &Event) -> bool {
+        last_date(e.end.unwrap_or(e.start), &self.site.config.timezone) >= self.now
+    }
+
+    fn province_link(&self, lang: &Lang, p: Province) -> ProvinceLink {
+        ProvinceLink {
+            code: p.code().to_string(),
+            name: p.name(lang.code).to_string(),
+            url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+        }
+    }
+
+    fn occupation_link(&self, lang: &Lang, occ: &Occupation) -> OccupationLink {
+        OccupationLink {
+            code: occ.code.clone(),
+            title: occupation_title(occ, lang.code).to_string(),
+            url: lang.url(&format!("occupations/{}/", occ.code)),
+            teer: occ.teer,
+            count: self.by_code.get(occ.code.as_str()).map_or(0, Vec::len),
+        }
+    }
+
+    fn source_view(source: &str) -> SourceView {
+        if is_web_url(source) {
+            let text = source
+                .split_once("://")
+                .map(|(_, r)| r.trim_end_matches('/'))
+                .unwrap_or(source);
+            SourceView {
+                text: text.to_string(),
+                url: Some(source.to_string()),
+            }
+        } else {
+            SourceView {
+                text: source.to_string(),
+                url: None,
+            }
+        }
+    }
+
+    fn card(&self, lang: &Lang, i: usize) -> Result<Card> {
+        let entity = &self.entities[i];
+        let item = entity.shown(lang.code);
+        let tz = &self.site.config.timezone;
+        let (when, when_iso, status) = match &item.details {
+            Details::Event(e) => (
+                dates::span(e.start, e.end, tz, lang.code),
+                dates::iso(e.start),
+                if self.upcoming(e) { "upcoming" } else { "past" },
+            ),
+            Details::Portal { status, .. } => (
+                String::new(),
+                String::new(),
+                match status {
+                    PortalStatus::Open => "open",
+                    PortalStatus::Closed => "closed",
+                    PortalStatus::Unknown => "unknown",
+                },
+            ),
+            _ => (String::new(), String::new(), ""),
+        };
+        let status_label = if status.is_empty() {
+            String::new()
+        } else {
+            lang.tr(&format!("status_{status}"))?
+        };
+        Ok(Card {
+            title: item.title.clone(),
+            url: lang.url(&entity.neutral()),
+            collection: item.collection.name().to_string(),
+            collection_label: lang.tr(kind_key(item.collection))?,
+            summary: summary_of(item),
+            provinces: item
+                .provinces
+                .iter()
+                .map(|p| self.province_link(lang, *p))
+                .collect(),
+            when,
+            when_iso,
+            status: status.to_string(),
+            status_label,
+            reviewed: dates::date(item.reviewed, lang.code),
+            reviewed_iso: item.reviewed.to_string(),
+            section: None,
+            text_lang: (item.lang != lang.code).then(|| item.lang.clone()),
+        })
+    }
+
+    /// Splits a sectioned list of cards into pages of [`PAGE_SIZE`], each card that opens a
+    /// section (or continues one at the top of a page) carrying the section's heading.
+    fn paged_lists(
+        &self,
+        lang: &Lang,
+        neutral_base: &str,
+        heading: &str,
+        intro: &str,
+        sections: Vec<(Option<String>, Vec<Card>)>,
+    ) -> Vec<(String, ListView)> {
+        let flat: Vec<(Option<String>, Card)> = sections
+            .into_iter()
+            .flat_map(|(name, cards)| cards.into_iter().map(move |c| (name.clone(), c)))
+            .collect();
+        let total = flat.len().div_ceil(PAGE_SIZE).max(1);
+        let page_neutral = |n: usize| {
+            if n == 1 {
+                neutral_base.to_string()
+            } else {
+                format!("{neutral_base}page/{n}/")
+            }
+        };
+        let mut out = Vec::new();
+        for n in 1..=total {
+            let chunk = flat.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE);
+            let mut prev: Option<&Option<String>> = None;
+            let cards = chunk
+                .map(|(section, card)| {
+                    let mut card = card.clone();
+                    if prev != Some(section) {
+                        card.section = section.clone();
+                    }
+                    prev = Some(section);
+                    card
+                })
+                .collect::<Vec<_>>();
+            let pagination = (total > 1).then(|| Pagination {
+                current: n,
+                total,
+                prev_url: (n > 1).then(|| lang.url(&page_neutral(n - 1))),
+                next_url: (n < total).then(|| lang.url(&page_neutral(n + 1))),
+                pages: (1..=total)
+                    .map(|k| PageLink {
+                        number: k,
+                        url: lang.url(&page_neutral(k)),
+                        current: k == n,
+                    })
+                    .collect(),
+            });
+            out.push((
+                page_neutral(n),
+                ListView {
+                    heading: heading.to_string(),
+                    intro: intro.to_string(),
+                    empty: cards.is_empty(),
+                    cards,
+                    pagination,
+                },
+            ));
+        }
+        out
+    }
+
+    /// Orders entity indexes for lists: events upcoming soonest first then past newest first,
+    /// everything else by title.
+    fn ordered(&self, lang: &Lang, mut idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+        let tz = &self.site.config.timezone;
+        let (mut events, mut others): (Vec<usize>, Vec<usize>) = idx
+            .drain(..)
+            .partition(|i| self.entities[*i].original.collection == Collection::Events);
+        others.sort_by_cached_key(|i| {
+            let item = self.entities[*i].shown(lang.code);
+            (markdown::slugify(&item.title), item.slug.clone())
+        });
+        let start = |i: &usize| {
+            self.entities[*i]
+                .original
+                .event()
+                .map(|e| first_instant(e.start, tz))
+                .unwrap_or_default()
+        };
+        let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events.drain(..).partition(|i| {
+            self.entities[*i]
+                .original
+                .event()
+                .is_some_and(|e| self.upcoming(e))
+        });
+        upcoming.sort_by_key(|i| (start(i), *i));
+        past.sort_by_key(|i| (std::cmp::Reverse(start(i)), *i));
+        upcoming.extend(past);
+        (others, upcoming)
+    }
+
+    /// Sections by collection (portals, programs, networks, events), events split into upcoming
+    /// and past.
+    fn sections_by_collection(
+        &self,
+        lang: &Lang,
+        idx: Vec<usize>,
+        cards: &[Card],
+    ) -> Result<Vec<(Option<String>, Vec<Card>)>> {
+        let (others, events) = self.ordered(lang, idx);
+        let mut sections = Vec::new();
+        for c in [
+            Collection::Portals,
+            Collection::Programs,
+            Collection::Members,
+            Collection::Pages,
+        ] {
+            let list: Vec<Card> = others
+                .iter()
+                .filter(|i| self.entities[**i].original.collection == c)
+                .map(|i| cards[*i].clone())
+                .collect();
+            if !list.is_empty() {
+                sections.push((Some(lang.tr(collection_key(c))?), list));
+            }
+        }
+        let (up, past): (Vec<&usize>, Vec<&usize>) =
+            events.iter().partition(|i| cards[**i].status == "upcoming");
+        for (key, list) in [("list_upcoming", up), ("list_past", past)] {
+            if !list.is_empty() {
+                sections.push((
+                    Some(format!("{}: {}", lang.tr("collection_events")?, lang.tr(key)?)),
+                    list.into_iter().map(|i| cards[*i].clone()).collect(),
+                ));
+            }
+        }
+        Ok(sections)
+    }
+
+    // ---- pages ----
+
+    fn home(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
+        let all: Vec<usize> = (0..self.entities.len()).collect();
+        let (others, events) = self.ordered(lang, all);
+        let upcoming: Vec<Card> = events
+            .iter()
+            .filter(|i| cards[**i].status == "upcoming")
+            .take(HOME_UPCOMING)
+            .map(|i| cards[*i].clone())
+            .collect();
+        let mut resources: Vec<usize> = others
+            .into_iter()
+            .filter(|i| self.entities[*i].original.collection != Collection::Pages)
+            .collect();
+        resources.sort_by_key(|i| std::cmp::Reverse(self.entities[*i].original.reviewed));
+        let newest = resources
+            .iter()
+            .take(HOME_NEWEST)
+            .map(|i| cards[*i].clone())
+            .collect();
+        let mut professions: Vec<OccupationLink> = self
+            .site
+            .occupations
+            .iter()
+            .map(|o| self.occupation_link(lang, o))
+            .filter(|o| o.count > 0)
+            .collect();
+        professions.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        professions.truncate(HOME_PROFESSIONS);
+        let provinces = self.province_counts(lang);
+        let mut collections = Vec::new();
+        for c in Collection::ALL.into_iter().filter(|c| *c != Collection::Pages) {
+            collections.push(CollectionCount {
+                name: c.name().to_string(),
+                label: lang.tr(collection_key(c))?,
+                url: lang.url(&format!("{}/", c.name())),
+                count: self
+                    .entities
+                    .iter()
+                    .filter(|e| e.original.collection == c)
+                    .count(),
+            });
+        }
+        let about = self
+            .entities
+            .iter()
+            .find(|e| e.original.collection == Collection::Pages && e.original.slug == "about");
+        let home = HomeView {
+            intro: lang.site.description.clone(),
+            about_url: about.map(|e| lang.url(&e.neutral())),
+            upcoming,
+            newest,
+            professions,
+            provinces,
+            collections,
+        };
+        let title = lang.site.title.clone();
+        let mut ctx = self.context(lang, "", &title, "")?;
+        ctx.insert("home", &home);
+        self.push_page(lang, "home.html", "", ctx);
+        Ok(())
+    }
+
+    fn province_counts(&self, lang: &Lang) -> Vec<ProvinceCount> {
+        Province::ALL
+            .iter()
+            .map(|p| ProvinceCount {
+                code: p.code().to_string(),
+                name: p.name(lang.code).to_string(),
+                url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+                count: self.by_province.get(p).map_or(0, Vec::len),
+            })
+            .collect()
+    }
+
+    fn collection_list(&mut self, lang: &Lang, collection: Collection, cards: &[Card]) -> Result<()> {
+        let idx: Vec<usize> = (0..self.entities.len())
+            .filter(|i| self.entities[*i].original.collection == collection)
+            .collect();
+        let (others, events) = self.ordered(lang, idx);
+        let sections = if collection == Collection::Events {
+            let (up, past): (Vec<usize>, Vec<usize>) =
+                events.into_iter().partition(|i| cards[*i].status == "upcoming");
+            vec![
+                (
+                    Some(lang.tr("list_upcoming")?),
+                    up.into_iter().map(|i| cards[i].clone()).collect(),
+                ),
+                (
+                    Some(lang.tr("list_past")?),
+                    past.into_iter().map(|i| cards[i].clone()).collect(),
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, c): &(Option<String>, Vec<Card>)| !c.is_empty())
+            .collect()
+        } else {
+            vec![(None, others.into_iter().map(|i| cards[i].clone()).collect())]
+        };
+        let heading = lang.tr(collection_key(collection))?;
+        let intro = lang.tr(&format!("list_intro_{}", collection.name()))?;
+        let base = format!("{}/", collection.name());
+        for (neutral, list) in self.paged_lists(lang, &base, &heading, &intro, sections) {
+            let mut ctx = self.context(lang, &neutral, &heading, &intro)?;
+            ctx.insert("list", &list);
+            self.push_page(lang, "list.html", &neutral, ctx);
+        }
+        Ok(())
+    }
+
+    fn item_page(&mut self, lang: &Lang, i: usize, card: &Card) -> Result<()> {
+        let entity = &self.entities[i];
+        let item = entity.shown(lang.code);
+        let neutral = entity.neutral();
+        let cfg = &self.site.config;
+        let tz = &cfg.timezone;
+        let yes = |s: &Option<String>| s.clone();
+        let mut facts: Vec<Fact> = Vec::new();
+        let mut fact = |label: String, text: Option<String>, url: Option<String>, list: Vec<String>| {
+            if text.is_some() || !list.is_empty() {
+                facts.push(Fact {
+                    label,
+                    text: text.unwrap_or_default(),
+                    url,
+                    list,
+                });
+            }
+        };
+        let mut event_view = None;
+        let mut action_url = None;
+        match &item.details {
+            Details::Page => {}
+            Details::Portal { url, operator, .. } => {
+                fact(lang.tr("field_operator")?, Some(operator.clone()), None, vec![]);
+                fact(
+                    lang.tr("field_status")?,
+                    Some(card.status_label.clone()),
+                    None,
+                    vec![],
+                );
+                fact(
+                    lang.tr("field_portal_url")?,
+                    Some(url.clone()),
+                    Some(url.clone()),
+                    vec![],
+                );
+                action_url = Some(url.clone());
+            }
+            Details::Event(e) => {
+                let when = dates::span(e.start, e.end, tz, lang.code);
+                fact(lang.tr("field_when")?, Some(when.clone()), None, vec![]);
+                fact(
+                    lang.tr("field_format")?,
+                    Some(lang.tr(format_key(e.format))?),
+                    None,
+                    vec![],
+                );
+                fact(lang.tr("field_location")?, yes(&e.location), None, vec![]);
+                fact(lang.tr("field_host")?, yes(&e.host), None, vec![]);
+                fact(lang.tr("field_partners")?, None, None, e.partners.clone());
+                if let Some(l) = e.language {
+                    let key = match l {
+                        EventLanguage::En => "event_lang_en",
+                        EventLanguage::Fr => "event_lang_fr",
+                        EventLanguage::Bilingual => "event_lang_bilingual",
+                    };
+                    fact(
+                        lang.tr("field_event_language")?,
+                        Some(lang.tr(key)?),
+                        None,
+                        vec![],
+                    );
+                }
+                fact(
+                    lang.tr("field_registration")?,
+                    yes(&e.registration_url),
+                    yes(&e.registration_url),
+                    vec![],
+                );
+                fact(
+                    lang.tr("field_recording")?,
+                    yes(&e.recording_url),
+                    yes(&e.recording_url),
+                    vec![],
+                );
+                event_view = Some(EventView {
+                    when,
+                    start_iso: dates::iso(e.start),
+                    end_iso: e.end.map(dates::iso),
+                    upcoming: self.upcoming(e),
+                    registration_url: e.registration_url.clone(),
+                    recording_url: e.recording_url.clone(),
+                });
+            }
+            Details::Member {
+                location,
+                membership,
+                services,
+                host_org,
+                url,
+            } => {
+                fact(lang.tr("field_location")?, Some(location.clone()), None, vec![]);
+                fact(lang.tr("field_membership")?, yes(membership), None, vec![]);
+                fact(lang.tr("field_services")?, None, None, services.clone());
+                fact(lang.tr("field_host_org")?, yes(host_org), None, vec![]);
+                fact(lang.tr("field_website")?, yes(url), yes(url), vec![]);
+            }
+            Details::Program {
+                provider,
+                location,
+                delivery,
+                clients,
+                supports,
+                url,
+            } => {
+                fact(lang.tr("field_provider")?, Some(provider.clone()), None, vec![]);
+                fact(lang.tr("field_location")?, yes(location), None, vec![]);
+                if let Some(d) = delivery {
+                    fact(
+                        lang.tr("field_delivery")?,
+                        Some(lang.tr(format_key(*d))?),
+                        None,
+                        vec![],
+                    );
+                }
+                fact(lang.tr("field_clients")?, yes(clients), None, vec![]);
+                fact(lang.tr("field_supports")?, None, None, supports.clone());
+                fact(lang.tr("field_website")?, yes(url), yes(url), vec![]);
+            }
+        }
+        if item.collection != Collection::Pages {
+            let provinces = item
+                .provinces
+                .iter()
+                .map(|p| p.name(lang.code).to_string())
+                .collect();
+            fact(lang.tr("field_provinces")?, None, None, provinces);
+            let audience = item
+                .audience
+                .iter()
+                .map(|a| {
+                    lang.tr(match a {
+                        Audience::Iehp => "audience_iehp",
+                        Audience::Employer => "audience_employer",
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            fact(lang.tr("field_audience")?, None, None, audience);
+        }
+        let professions = item
+            .professions
+            .iter()
+            .filter_map(|c| self.site.occupation(c))
+            .map(|o| self.occupation_link(lang, o))
+            .collect();
+        // An item shown under another language's interface keeps its own text, with links
+        // placed under this language's pages.
+        let body_html = if item.lang == lang.code {
+            item.body.html.clone()
+        } else {
+            markdown::render(&item.body.source, &lang.root).html
+        };
+        let view = ItemView {
+            card: card.clone(),
+            facts,
+            professions,
+            body_html,
+            source: item.source.as_deref().map(Self::source_view),
+            reviewed: dates::date(item.reviewed, lang.code),
+            reviewed_iso: item.reviewed.to_string(),
+            reviewed_month: dates::month_year(item.reviewed, lang.code),
+            stale: is_stale(item.reviewed, self.now, cfg.stale_after_months),
+            fallback_lang_name: (item.lang != lang.code).then(|| language_name(&item.lang).to_string()),
+            text_lang: item.lang.clone(),
+            event: event_view,
+            action_url,
+        };
+        let template = if item.collection == Collection::Pages {
+            "page.html"
+        } else {
+            "item.html"
+        };
+        let mut ctx = self.context(lang, &neutral, &item.title, &card.summary)?;
+        ctx.insert("item", &view);
+        self.push_page(lang, template, &neutral, ctx);
+        Ok(())
+    }
+
+    fn occupations(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
+        let mut groups: Vec<OccupationGroup> = Vec::new();
+        for occ in &self.site.occupations {
+            let code = &occ.code[..2];
+            if groups.last().is_none_or(|g| g.code != code) {
+                groups.push(OccupationGroup {
+                    code: code.to_string(),
+                    title: lang
+                        .t
+                        .get(&format!("noc_group_{code}"))
+                        .cloned()
+                        .unwrap_or_else(|| format!("NOC {code}")),
+                    occupations: Vec::new(),
+                });
+            }
+            let link = self.occupation_link(lang, occ);
+            if let Some(g) = groups.last_mut() {
+                g.occupations.push(link);
+            }
+        }
+        let title = lang.tr("title_occupations")?;
+        let intro = lang.tr("intro_occupations")?;
+        let mut ctx = self.context(lang, "occupations/", &title, &intro)?;
+        ctx.insert("groups", &groups);
+        self.push_page(lang, "occupations.html", "occupations/", ctx);
+
+        for (gi, group) in groups.iter().enumerate() {
+            for link in &group.occupations {
+                let Some(occ) = self.site.occupation(&link.code) else {
+                    continue;
+                };
+                let idx = self.by_code.get(occ.code.as_str()).cloned().unwrap_or_default();
+                let sections = self.sections_by_collection(lang, idx, cards)?;
+                let heading = format!("{} – {}", occ.code, link.title);
+                let base = format!("occupations/{}/", occ.code);
+                let note = self.note_view(lang, &occ.code);
+                let draws = self
+                    .site
+                    .draws
+                    .iter()
+                    .filter(|d| d.professions.contains(&occ.code))
+                    .map(|d| self.draw_view(lang, d))
+                    .collect::<Result<Vec<_>>>()?;
+                for (n, (neutral, list)) in self
+                    .paged_lists(lang, &base, &heading, "", sections)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let view = OccupationView {
+                        code: occ.code.clone(),
+                        title: link.title.clone(),
+                        teer: occ.teer,
+                        teer_label: lang.tr(&format!("teer_{}", occ.teer))?,
+                        group: groups[gi].title.clone(),
+                        note: if n == 0 { note.clone() } else { None },
+                        draws: if n == 0 { draws.clone() } else { Vec::new() },
+                        list,
+                    };
+                    let description = note.as_ref().map(|n| n.summary.clone()).unwrap_or_default();
+                    let mut ctx = self.context(lang, &neutral, &heading, &description)?;
+                    ctx.insert("occupation", &view);
+                    self.push_page(lang, "occupation.html", &neutral, ctx);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn note_view(&self, lang: &Lang, code: &str) -> Option<NoteView> {
+        let default = self.site.config.default_language();
+        let note = self
+            .site
+            .notes
+            .iter()
+            .find(|n| n.code == code && n.lang == lang.code)
+            .or_else(|| {
+                self.site
+                    .notes
+                    .iter()
+                    .find(|n| n.code == code && n.lang == default)
+            })?;
+        let body_html = if note.lang == lang.code {
+            note.body.html.clone()
+        } else {
+            markdown::render(&note.body.source, &lang.root).html
+        };
+        Some(NoteView {
+            summary: note.summary.clone().unwrap_or_default(),
+            body_html,
+            source: Self::source_view(&note.source),
+            reviewed: dates::date(note.reviewed, lang.code),
+            reviewed_iso: note.reviewed.to_string(),
+            fallback_lang_name: (note.lang != lang.code).then(|| language_name(&note.lang).to_string()),
+            text_lang: note.lang.clone(),
+        })
+    }
+
+    fn provinces(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
+        let counts = self.province_counts(lang);
+        let title = lang.tr("title_provinces")?;
+        let intro = lang.tr("intro_provinces")?;
+        let mut ctx = self.context(lang, "provinces/", &title, &intro)?;
+        ctx.insert("provinces", &counts);
+        self.push_page(lang, "provinces.html", "provinces/", ctx);
+
+        let national = self.by_province.get(&Province::CA).cloned().unwrap_or_default();
+        for (p, count) in Province::ALL.iter().zip(&counts) {
+            let own = self.by_province.get(p).cloned().unwrap_or_default();
+            let mut sections = self.sections_by_collection(lang, own, cards)?;
+            if *p != Province::CA {
+                let (others, events) = self.ordered(lang, national.clone());
+                let list: Vec<Card> = others.iter().chain(&events).map(|i| cards[*i].clone()).collect();
+                if !list.is_empty() {
+                    sections.push((Some(lang.tr("section_national")?), list));
+                }
+            }
+            let base = format!("provinces/{}/", p.code().to_lowercase());
+            for (neutral, list) in self.paged_lists(lang, &base, &count.name, "", sections) {
+                let mut ctx = self.context(lang, &neutral, &count.name, "")?;
+                ctx.insert("province", count);
+                ctx.insert("list", &list);
+                self.push_page(lang, "province.html", &neutral, ctx);
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_view(&self, lang: &Lang, d: &Draw) -> Result<DrawView> {
+        let crs = match (d.crs_min, d.crs_max) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            (Some(a), None) => format!("≥ {a}"),
+            (None, Some(b)) => format!("≤ {b}"),
+            (None, None) => lang.tr("draws_invitations_unknown")?,
+        };
+        Ok(DrawView {
+            date: dates::date(d.date, lang.code),
+            date_iso: d.date.to_string(),
+            program: d.program.clone(),
+            stream: d.stream.clone().unwrap_or_default(),
+            province: d.province.map(|p| self.province_link(lang, p)),
+            invitations: match d.invitations {
+                Some(n) => group_digits(n, lang.code),
+                None => lang.tr("draws_invitations_unknown")?,
+            },
+            crs,
+            professions: d
+                .professions
+                .iter()
+                .filter_map(|c| self.site.occupation(c))
+                .map(|o| self.occupation_link(lang, o))
+                .collect(),
+            notes: d.notes.clone().unwrap_or_default(),
+            source: Self::source_view(&d.source),
+        })
+    }
+
+    fn draws_page(&mut self, lang: &Lang) -> Result<()> {
+        let draws = self
+            .site
+            .draws
+            .iter()
+            .map(|d| self.draw_view(lang, d))
+            .collect::<Result<Vec<_>>>()?;
+        let title = lang.tr("title_draws")?;
+        let intro = lang.tr("intro_draws")?;
+        let mut ctx = self.context(lang, "draws/", &title, &intro)?;
+        ctx.insert("draws", &draws);
+        self.push_page(lang, "draws.html", "draws/", ctx);
+        Ok(())
+    }
+
+    /// The sitemap (every page in every language, with its alternates) and robots.txt.
+    fn site_files(&mut self) -> Result<()> {
+        let cfg = &self.site.config;
+        let default = cfg.default_language().to_string();
+        let seen: BTreeSet<String> = self.sitemap.iter().cloned().collect();
+        let mut urls = Vec::new();
+        for lang in &cfg.languages {
+            for neutral in &seen {
+                let root = cfg.lang_root(lang);
+                let path = format!("{root}{neutral}");
+                let alternates = cfg
+                    .languages
+                    .iter()
+                    .map(|l| {
+                        let p = format!("{}{neutral}", cfg.lang_root(l));
+                        Alternate {
+                            lang: l.clone(),
+                            name: language_name(l).to_string(),
+                            href: format!("{}{p}", self.origin),
+                            path: p,
+                        }
+                    })
+                    .collect();
+                urls.push(SitemapUrl {
+                    loc: format!("{}{path}", self.origin),
+                    alternates,
+                });
+            }
+        }
+        let mut ctx = Context::new();
+        ctx.insert("urls", &urls);
+        ctx.insert("base_url", &cfg.base_url);
+        self.jobs.push(Job {
+            template: "sitemap.xml",
+            context: ctx,
+            out: "sitemap.xml".to_string(),
+        });
+        let mut ctx = Context::new();
+        ctx.insert("sitemap_url", &format!("{}sitemap.xml", cfg.base_url));
+        ctx.insert("base_url", &cfg.base_url);
+        ctx.insert("default_language", &default);
+        self.jobs.push(Job {
+            template: "robots.txt",
+            context: ctx,
+            out: "robots.txt".to_string(),
+        });
+        Ok(())
+    }
+}
+
+fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
+    match (lang, &occ.title_fr) {
+        ("fr", Some(fr)) => fr,
+        _ => &occ.title,
+    }
+}
+
+fn kind_key(c: Collection) -> &'static str {
+    match c {
+        Collection::Pages => "kind_page",
+        Collection::Portals => "kind_portal",
+        Collection::Events => "kind_event",
+        Collection::Members => "kind_member",
+        Collection::Programs => "kind_program",
+    }
+}
+
+fn collection_key(c: Collection) -> &'static str {
+    match c {
+        Collection::Pages => "collection_pages",
+        Collection::Portals => "collection_portals",
+        Collection::Events => "collection_events",
+        Collection::Members => "collection_members",
+        Collection::Programs => "collection_programs",
+    }
+}
+
+fn format_key(f: Format) -> &'static str {
+    match f {
+        Format::Online => "format_online",
+        Format::InPerson => "format_in_person",
+        Format::Hybrid => "format_hybrid",
+    }
+}
+
+/// The summary, or the body's opening words when the item has none.
+fn summary_of(item: &Item) -> String {
+    if let Some(s) = &item.summary {
+        return s.clone();
+    }
+    let first = item
+        .body
+        .text
+        .lines()
+        .find(|l| l.split_whitespace().count() > 4)
+        .unwrap_or("");
+    truncate_words(first, 200)
+}
+
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+/// Whether facts reviewed on `reviewed` are older than `months` at `now`.
+pub fn is_stale(reviewed: Date, now: Date, months: u32) -> bool {
+    match reviewed.checked_add(jiff::Span::new().months(i64::from(months))) {
+        Ok(limit) => limit < now,
+        Err(_) => false,
+    }
+}
+
+/// 2104 -> "2,104" (English) or "2 104" (French, with a no-break space).
+fn group_digits(n: u32, lang: &str) -> String {
+    let digits = n.to_string();
+    let sep = if lang == "fr" { '\u{a0}' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staleness() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert!(is_stale(d("2021-09-30"), d("2025-01-01"), 12));
+        assert!(!is_stale(d("2024-06-01"), d("2025-01-01"), 12));
+    }
+
+    #[test]
+    fn digits() {
+        assert_eq!(group_digits(2104, "en"), "2,104");
+        assert_eq!(group_digits(2104, "fr"), "2\u{a0}104");
+        assert_eq!(group_digits(999, "en"), "999");
+        assert_eq!(group_digits(1_000_000, "en"), "1,000,000");
+    }
+
+    #[test]
+    fn truncation_keeps_whole_words() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two three four", 10), "one two…");
+    }
+}

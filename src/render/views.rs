@@ -1,0 +1,243 @@
+//! What templates see: plain, serializable view structs built from the model. Every value is
+//! ready to show (dates formatted, labels translated, URLs resolved); templates only lay out.
+
+use serde::Serialize;
+
+/// Present in every template's context as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Absolute, with a trailing slash.
+    pub base_url: String,
+    pub lang: String,
+    /// `/` or `/fr/` (under the base path): the home page in this language.
+    pub lang_root: String,
+    /// Where the theme's static files are served from.
+    pub static_root: String,
+    pub menu: Vec<MenuLink>,
+    /// The build date in the site's time zone, ISO form.
+    pub build_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuLink {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Present in every template's context as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    /// Site-relative URL path, e.g. `/events/summit-2025/`.
+    pub path: String,
+    /// Absolute URL.
+    pub canonical: String,
+    /// The same page in every language, this one included.
+    pub alternates: Vec<Alternate>,
+    /// The same page in the other languages, for the language switch.
+    pub translations: Vec<Alternate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    /// The language's name in that language (English, Français).
+    pub name: String,
+    pub path: String,
+    pub href: String,
+}
+
+/// An item as shown in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    pub collection: String,
+    pub collection_label: String,
+    pub summary: String,
+    pub provinces: Vec<ProvinceLink>,
+    /// Events: when it happens; other items: empty.
+    pub when: String,
+    pub when_iso: String,
+    /// Events: `upcoming` or `past`; portals: their status; otherwise empty.
+    pub status: String,
+    pub status_label: String,
+    pub reviewed: String,
+    pub reviewed_iso: String,
+    /// Set on the first card of a section within a list page.
+    pub section: Option<String>,
+    /// The language the text is in, when it is not the page's language.
+    pub text_lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceLink {
+    pub code: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupationLink {
+    pub code: String,
+    pub title: String,
+    pub url: String,
+    pub teer: u8,
+    /// Items naming this occupation.
+    pub count: usize,
+}
+
+/// One labelled field of an item page: a text, a link, or a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub text: String,
+    pub url: Option<String>,
+    pub list: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// An item's own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub card: Card,
+    pub facts: Vec<Fact>,
+    pub professions: Vec<OccupationLink>,
+    pub body_html: String,
+    pub source: Option<SourceView>,
+    /// "Information as of": the date the facts are from.
+    pub reviewed: String,
+    pub reviewed_iso: String,
+    pub reviewed_month: String,
+    /// Older than `stale_after_months`.
+    pub stale: bool,
+    /// Set when the item is shown in another language than the page's (no translation yet).
+    pub fallback_lang_name: Option<String>,
+    pub text_lang: String,
+    /// Events only.
+    pub event: Option<EventView>,
+    /// Portals only: the address of the portal itself.
+    pub action_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub when: String,
+    pub start_iso: String,
+    pub end_iso: Option<String>,
+    pub upcoming: bool,
+    pub registration_url: Option<String>,
+    pub recording_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// A list page: collection lists, province pages, occupation pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    pub heading: String,
+    pub intro: String,
+    pub cards: Vec<Card>,
+    pub empty: bool,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub intro: String,
+    pub about_url: Option<String>,
+    pub upcoming: Vec<Card>,
+    pub newest: Vec<Card>,
+    pub professions: Vec<OccupationLink>,
+    pub provinces: Vec<ProvinceCount>,
+    pub collections: Vec<CollectionCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceCount {
+    pub code: String,
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionCount {
+    pub name: String,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupationGroup {
+    pub code: String,
+    pub title: String,
+    pub occupations: Vec<OccupationLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupationView {
+    pub code: String,
+    pub title: String,
+    pub teer: u8,
+    pub teer_label: String,
+    pub group: String,
+    pub note: Option<NoteView>,
+    pub draws: Vec<DrawView>,
+    pub list: ListView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub summary: String,
+    pub body_html: String,
+    pub source: SourceView,
+    pub reviewed: String,
+    pub reviewed_iso: String,
+    pub fallback_lang_name: Option<String>,
+    pub text_lang: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DrawView {
+    pub date: String,
+    pub date_iso: String,
+    pub program: String,
+    pub stream: String,
+    pub province: Option<ProvinceLink>,
+    pub invitations: String,
+    pub crs: String,
+    pub professions: Vec<OccupationLink>,
+    pub notes: String,
+    pub source: SourceView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub alternates: Vec<Alternate>,
+}

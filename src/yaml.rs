@@ -1,0 +1,337 @@
+//! The one place that parses YAML (front matter, `site.yaml`, data files, theme string tables).
+//!
+//! `serde_yaml` turns text into a [`Node`] tree owned by this crate, so no other module depends
+//! on it. `serde_yaml` values carry no positions, so [`KeyIndex`] recovers the line and column of
+//! each key from the text itself; content in this project is block-style YAML, which is what the
+//! index understands (anything it cannot place is reported at the start of the document).
+
+/// A parsed YAML value. Mappings keep their key order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// A short description used in error messages: `found "next tuesday"`, `found a list`.
+    pub fn describe(&self) -> String {
+        match self {
+            Node::Null => "nothing".to_string(),
+            Node::Bool(b) => b.to_string(),
+            Node::Int(i) => i.to_string(),
+            Node::Float(f) => f.to_string(),
+            Node::Str(s) => format!("{s:?}"),
+            Node::Seq(_) => "a list".to_string(),
+            Node::Map(_) => "a mapping".to_string(),
+        }
+    }
+
+    /// The scalar as text, for fields that accept `31301` and `"31301"` alike.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            Node::Str(s) => Some(s.clone()),
+            Node::Int(i) => Some(i.to_string()),
+            Node::Float(f) => Some(f.to_string()),
+            Node::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A YAML syntax problem, positioned within the parsed text (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Parses one YAML document. Alias bombs and runaway nesting are refused by `serde_yaml`'s own
+/// limits and come back as a `SyntaxError`, never a hang.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        let message = e.to_string();
+        // serde_yaml appends " at line X column Y"; the position is reported separately.
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        SyntaxError { line, col, message }
+    })?;
+    convert(value)
+}
+
+fn convert(value: serde_yaml::Value) -> Result<Node, SyntaxError> {
+    use serde_yaml::Value as V;
+    Ok(match value {
+        V::Null => Node::Null,
+        V::Bool(b) => Node::Bool(b),
+        V::Number(n) => match n.as_i64() {
+            Some(i) => Node::Int(i),
+            None => Node::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        V::String(s) => Node::Str(s),
+        V::Sequence(items) => Node::Seq(items.into_iter().map(convert).collect::<Result<_, _>>()?),
+        V::Mapping(map) => {
+            let mut out = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    V::String(s) => s,
+                    V::Number(n) => n.to_string(),
+                    V::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(SyntaxError {
+                            line: 1,
+                            col: 1,
+                            message: format!("a key must be plain text, found {other:?}"),
+                        });
+                    }
+                };
+                out.push((key, convert(v)?));
+            }
+            Node::Map(out)
+        }
+        V::Tagged(t) => convert(t.value)?,
+    })
+}
+
+/// Where a key and its value start, 1-based, relative to the parsed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Positions of the keys of one block mapping, and of the items of block lists under them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyIndex {
+    /// The first line of the mapping, used for "missing field" problems.
+    pub start: Pos,
+    entries: Vec<KeyEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct KeyEntry {
+    key: String,
+    key_pos: Pos,
+    value_pos: Pos,
+    items: Vec<Pos>,
+}
+
+impl KeyIndex {
+    /// An index that knows no keys: every position is `start`.
+    pub fn at(start: Pos) -> Self {
+        Self {
+            start,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Position of the key itself (for unknown-field problems).
+    pub fn key(&self, key: &str) -> Pos {
+        self.entry(key).map(|e| e.key_pos).unwrap_or(self.start)
+    }
+
+    /// Position of the value (for wrong-value problems); a block list's value is its first item.
+    pub fn value(&self, key: &str) -> Pos {
+        self.entry(key).map(|e| e.value_pos).unwrap_or(self.start)
+    }
+
+    /// Position of the `n`th item of a block list under `key`, else the value's position.
+    pub fn item(&self, key: &str, n: usize) -> Pos {
+        self.entry(key)
+            .and_then(|e| e.items.get(n).copied())
+            .unwrap_or_else(|| self.value(key))
+    }
+
+    fn entry(&self, key: &str) -> Option<&KeyEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+/// Indexes the top-level keys of a block mapping document.
+pub fn index_mapping(text: &str) -> KeyIndex {
+    let lines: Vec<&str> = text.lines().collect();
+    index_block(&lines, 0, lines.len(), 0)
+}
+
+/// Indexes a top-level block list of mappings (`- code: ...`), one [`KeyIndex`] per item.
+pub fn index_list_of_mappings(text: &str) -> Vec<KeyIndex> {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("- ") || **l == "-")
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &from)| {
+            let to = starts.get(n + 1).copied().unwrap_or(lines.len());
+            // The first key sits after "- "; the others are indented to the same column.
+            let mut index = index_block(&lines, from, to, 2);
+            index.start = Pos {
+                line: from + 1,
+                col: 1,
+            };
+            index
+        })
+        .collect()
+}
+
+/// Indexes keys found at column `indent` in `lines[from..to]`; the item line of a list
+/// (`- key: v`) counts as being at that column.
+fn index_block(lines: &[&str], from: usize, to: usize, indent: usize) -> KeyIndex {
+    let mut index = KeyIndex {
+        start: Pos {
+            line: from + 1,
+            col: 1,
+        },
+        entries: Vec::new(),
+    };
+    for (i, raw) in lines.iter().enumerate().take(to).skip(from) {
+        let line = if indent > 0 && raw.starts_with("- ") {
+            format!("  {}", &raw[2..])
+        } else {
+            (*raw).to_string()
+        };
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        if lead == indent
+            && let Some((key, value_col)) = key_on_line(&line[indent..])
+        {
+            let key_pos = Pos {
+                line: i + 1,
+                col: indent + 1,
+            };
+            let value_pos = match value_col {
+                Some(c) => Pos {
+                    line: i + 1,
+                    col: indent + c + 1,
+                },
+                None => key_pos,
+            };
+            index.entries.push(KeyEntry {
+                key,
+                key_pos,
+                value_pos,
+                items: Vec::new(),
+            });
+            continue;
+        }
+        // A block list item under the last key: "  - value" or "- value" (YAML allows both).
+        let trimmed = line.trim_start_matches(' ');
+        if lead >= indent
+            && (trimmed.starts_with("- ") || trimmed == "-")
+            && let Some(entry) = index.entries.last_mut()
+        {
+            let pos = Pos {
+                line: i + 1,
+                col: lead + 3,
+            };
+            if entry.items.is_empty() && entry.value_pos == entry.key_pos {
+                entry.value_pos = pos;
+            }
+            entry.items.push(pos);
+        }
+    }
+    index
+}
+
+/// `key: value` -> (key, Some(0-based column of value)); `key:` -> (key, None).
+fn key_on_line(line: &str) -> Option<(String, Option<usize>)> {
+    let first = line.chars().next()?;
+    if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{' | '"' | '\'' | '?') {
+        return None;
+    }
+    let colon = line
+        .find(": ")
+        .or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
+    let key = line[..colon].trim_end();
+    if key.is_empty()
+        || key.contains(' ') && !key.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
+    {
+        return None;
+    }
+    let rest = &line[colon + 1..];
+    let value_col = rest
+        .find(|c: char| c != ' ')
+        .filter(|_| !rest.trim_start().starts_with('#'))
+        .map(|off| colon + 1 + off);
+    Some((key.to_string(), value_col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_scalars_and_keeps_key_order() {
+        let node = parse("b: 1\na: \"x\"\nc: [1, two]\nd:\n").unwrap();
+        assert_eq!(
+            node,
+            Node::Map(vec![
+                ("b".into(), Node::Int(1)),
+                ("a".into(), Node::Str("x".into())),
+                ("c".into(), Node::Seq(vec![Node::Int(1), Node::Str("two".into())])),
+                ("d".into(), Node::Null),
+            ])
+        );
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse("title: ok\nstart: [unclosed\n").unwrap_err();
+        assert!(err.line >= 2, "{err:?}");
+        assert!(!err.message.contains(" at line "), "{err:?}");
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_not_expanded() {
+        let mut text =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
+        let mut prev = "a";
+        for n in names {
+            text.push_str(&format!(
+                "{n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
+            prev = n;
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("repetition limit"), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn key_positions() {
+        let text = "title: Hello\nstart: next tuesday\nprofessions:\n  - \"31301\"\n  - \"99999\"\n";
+        let idx = index_mapping(text);
+        assert_eq!(idx.value("start"), Pos { line: 2, col: 8 });
+        assert_eq!(idx.key("start"), Pos { line: 2, col: 1 });
+        assert_eq!(idx.item("professions", 1), Pos { line: 5, col: 5 });
+        assert_eq!(idx.value("professions"), Pos { line: 4, col: 5 });
+        assert_eq!(idx.value("missing"), Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn list_of_mappings_positions() {
+        let text = "# comment\n- code: \"30010\"\n  title: Managers\n  teer: 0\n- code: 31100\n  title: Specialists\n";
+        let idx = index_list_of_mappings(text);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx[0].value("code"), Pos { line: 2, col: 9 });
+        assert_eq!(idx[0].value("teer"), Pos { line: 4, col: 9 });
+        assert_eq!(idx[1].key("title"), Pos { line: 6, col: 3 });
+    }
+}

@@ -1,0 +1,773 @@
+//! Integration tests: copy a fixture site to a temporary folder and run the real `iehp` binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const NOW: &str = "2025-09-01";
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    fn fixture(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            dir.path(),
+        );
+        Site { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &Self {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    fn iehp(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_iehp"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run iehp")
+    }
+
+    fn build(&self) -> Output {
+        self.iehp(&["build", "--now", NOW])
+    }
+
+    fn build_ok(&self) -> String {
+        let out = self.build();
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        stdout(&out)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        let path = self.root().join("output").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        self.root().join("output").join(rel).exists()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative path -> bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+// ---- a valid site ----
+
+#[test]
+fn valid_site_gives_every_page_type() {
+    let site = Site::fixture("valid");
+    let out = site.build_ok();
+    assert!(
+        out.starts_with("built ") && out.contains(" pages ") && out.contains(" s\n"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "one summary line: {out}");
+    for page in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+        "about/index.html",
+        "portals/index.html",
+        "portals/ontario-matching/index.html",
+        "events/index.html",
+        "events/summit-2025/index.html",
+        "events/webinar-2024/index.html",
+        "members/index.html",
+        "members/nurses-network/index.html",
+        "programs/index.html",
+        "programs/bridging/index.html",
+        "occupations/index.html",
+        "occupations/31301/index.html",
+        "occupations/31102/index.html",
+        "provinces/index.html",
+        "provinces/on/index.html",
+        "provinces/ca/index.html",
+        "provinces/qc/index.html",
+        "draws/index.html",
+        "fr/index.html",
+        "fr/about/index.html",
+        "fr/events/summit-2025/index.html",
+        "fr/occupations/31301/index.html",
+    ] {
+        assert!(site.exists(page), "missing {page}");
+    }
+    assert!(
+        !site.exists("programs/draft-program/index.html"),
+        "drafts stay out"
+    );
+}
+
+#[test]
+fn item_pages_show_every_field_in_human_form() {
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let event = site.read("events/summit-2025/index.html");
+    for text in [
+        "Annual Summit 2025",
+        "November 22, 2025, 9:30 AM – 1:00 PM EST",
+        "Toronto, ON",
+        "Example Institute",
+        "Partner One",
+        "https://example.org/register",
+        "https://example.org/events",
+        "June 26, 2025",
+    ] {
+        assert!(event.contains(text), "event page lacks {text:?}");
+    }
+    let fr = site.read("fr/events/summit-2025/index.html");
+    assert!(
+        fr.contains("22 novembre 2025, 9 h 30 – 13 h 00 (EST)"),
+        "French dates"
+    );
+    assert!(
+        fr.contains("lang=\"en\""),
+        "English-only text is marked as English under the French interface"
+    );
+
+    let program = site.read("programs/bridging/index.html");
+    for text in [
+        "Example College",
+        "~50 per year",
+        "loans",
+        "mentorship",
+        "September 30, 2021",
+    ] {
+        assert!(program.contains(text), "program page lacks {text:?}");
+    }
+    let member = site.read("members/nurses-network/index.html");
+    for text in [
+        "Montréal, QC",
+        "~500",
+        "exam preparation",
+        "Example Host",
+        "Quebec",
+    ] {
+        assert!(member.contains(text), "member page lacks {text:?}");
+    }
+    let about = site.read("about/index.html");
+    assert!(about.contains("<table>") && about.contains("<del>b</del>") && about.contains("id=\"sources\""));
+    assert!(about.contains("href=\"/provinces/on/\""));
+    let about_fr = site.read("fr/about/index.html");
+    assert!(
+        about_fr.contains("href=\"/fr/provinces/on/\""),
+        "links follow the language"
+    );
+}
+
+#[test]
+fn events_are_upcoming_or_past_against_now() {
+    let site = Site::fixture("valid");
+    site.write(
+        "content/events/later-2025.md",
+        "---\ntitle: Later Event\nprovince: ON\nstart: 2025-12-05\nformat: online\nsource: https://e.org\nreviewed: 2025-01-01\n---\n",
+    );
+    site.write(
+        "content/events/older-2023.md",
+        "---\ntitle: Older Event\nprovince: ON\nstart: 2023-02-01\nformat: online\nsource: https://e.org\nreviewed: 2023-01-01\n---\n",
+    );
+    site.build_ok();
+    let list = site.read("events/index.html");
+    let pos = |t: &str| list.find(t).unwrap_or_else(|| panic!("{t} not listed"));
+    // Upcoming soonest first, then past newest first.
+    assert!(pos("Annual Summit 2025") < pos("Later Event"));
+    assert!(pos("Later Event") < pos("Webinar 2024"));
+    assert!(pos("Webinar 2024") < pos("Older Event"));
+
+    // The same content judged a year later: everything is past.
+    let out = site.iehp(&["build", "--now", "2026-11-22"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = site.read("events/index.html");
+    let later = list.find("Later Event").unwrap();
+    let summit = list.find("Annual Summit 2025").unwrap();
+    assert!(later < summit, "past events newest first");
+}
+
+#[test]
+fn occupation_and_province_pages_gather_what_names_them() {
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let nurses = site.read("occupations/31301/index.html");
+    for text in [
+        "Ontario Workforce Matching Portal",
+        "Nurses Network",
+        "Most applicants start",
+        "OINP",
+    ] {
+        assert!(nurses.contains(text), "31301 page lacks {text:?}");
+    }
+    assert!(!nurses.contains("Bridging Program"));
+    let on = site.read("provinces/on/index.html");
+    for text in [
+        "Ontario Workforce Matching Portal",
+        "Bridging Program",
+        "Nurses Network",
+        "Webinar 2024",
+    ] {
+        assert!(on.contains(text), "Ontario page lacks {text:?}");
+    }
+    let draws = site.read("draws/index.html");
+    assert!(draws.contains("2,104") && draws.contains("352–421"));
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.starts_with("<?xml"));
+    assert!(sitemap.contains("<loc>https://hub.example.org/events/summit-2025/</loc>"));
+    assert!(sitemap.contains("hreflang=\"fr\""));
+    assert!(!sitemap.contains("404"));
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://hub.example.org/sitemap.xml")
+    );
+}
+
+#[test]
+fn drafts_flag_and_base_url_override() {
+    let site = Site::fixture("valid");
+    let out = site.iehp(&[
+        "build",
+        "--now",
+        NOW,
+        "--drafts",
+        "--base-url",
+        "https://preview.example.net/hub/",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.exists("programs/draft-program/index.html"));
+    let page = site.read("programs/draft-program/index.html");
+    assert!(
+        page.contains("https://preview.example.net/hub/programs/draft-program/"),
+        "canonical uses the override"
+    );
+    assert!(
+        page.contains("href=\"/hub/static/"),
+        "asset links follow the base path"
+    );
+}
+
+#[test]
+fn hidden_editor_and_gitignored_files_are_skipped() {
+    let site = Site::fixture("valid");
+    site.write(".gitignore", "content/events/ignored-*.md\n");
+    site.write("content/events/ignored-by-git.md", "---\ntitle: [broken\n");
+    site.write("content/events/.summit-2025.md.swp", "\u{0}\u{1}binary");
+    site.write("content/events/summit-2025.md~", "not front matter");
+    site.write("content/events/#summit-2025.md#", "not front matter");
+    site.build_ok();
+    assert!(!site.exists("events/ignored-by-git/index.html"));
+}
+
+#[test]
+fn a_root_with_only_content_uses_the_built_in_theme() {
+    let site = Site::fixture("valid");
+    assert!(!site.root().join("themes").exists());
+    site.build_ok();
+    assert!(site.read("index.html").contains("Test Hub"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::fixture("valid");
+    let a = site.root().join("a");
+    let b = site.root().join("b");
+    for out in [&a, &b] {
+        let o = site.iehp(&["build", "--now", NOW, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert!(sa.len() > 40, "{} files", sa.len());
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &sa {
+        assert!(bytes == &sb[path], "{} differs between builds", path.display());
+    }
+}
+
+// ---- bad input ----
+
+/// Builds with one extra file and expects failure with each `expected` line in stderr.
+#[track_caller]
+fn bad(rel: &str, content: &[u8], expected: &[&str]) {
+    let site = Site::fixture("valid");
+    site.write(rel, content);
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(!out.status.success(), "build of {rel} should fail");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(!site.exists("index.html"), "nothing is written on failure");
+}
+
+const EVENT_HEAD: &str = "---\ntitle: Bad Event\nprovince: ON\n";
+const EVENT_TAIL: &str = "format: online\nsource: https://e.org\nreviewed: 2025-01-01\n---\n";
+
+#[test]
+fn bad_date_names_file_line_column_and_field() {
+    bad(
+        "content/events/x.md",
+        format!("{EVENT_HEAD}start: next tuesday\n{EVENT_TAIL}").as_bytes(),
+        &[
+            "content/events/x.md:4:8: field \"start\": expected a date like 2025-06-26 or 2025-06-26T10:00:00-04:00, found \"next tuesday\"",
+        ],
+    );
+}
+
+#[test]
+fn unknown_field_suggests_a_name() {
+    bad(
+        "content/members/x.md",
+        b"---\ntitle: X\nprovince: ON\nloction: Toronto\nsource: https://e.org\nreviewed: 2025-01-01\n---\n",
+        &[
+            "content/members/x.md:4:1: unknown field \"loction\" (did you mean `location`?)",
+            "content/members/x.md:1:1: missing required field \"location\"",
+        ],
+    );
+}
+
+#[test]
+fn dangling_noc_code_is_reported_at_its_item() {
+    bad(
+        "content/portals/x.md",
+        b"---\ntitle: X\nprovince: ON\nprofessions:\n  - \"31301\"\n  - \"99999\"\nurl: https://e.org\noperator: Y\nstatus: open\nsource: https://e.org\nreviewed: 2025-01-01\n---\n",
+        &["content/portals/x.md:7:5: field \"professions\": NOC code \"99999\" is not in content/data/noc.yaml"],
+    );
+}
+
+#[test]
+fn event_ending_before_it_starts() {
+    bad(
+        "content/events/x.md",
+        format!("{EVENT_HEAD}start: 2025-06-26\nend: 2025-06-25\n{EVENT_TAIL}").as_bytes(),
+        &["content/events/x.md:5:6: field \"end\": the event ends before it starts"],
+    );
+}
+
+#[test]
+fn unsafe_and_duplicate_slugs() {
+    bad(
+        "content/events/x.md",
+        format!("{EVENT_HEAD}slug: ../../etc\nstart: 2025-06-26\n{EVENT_TAIL}").as_bytes(),
+        &[
+            "content/events/x.md:4:7: field \"slug\": the slug \"../../etc\" must be lowercase letters, digits and dashes",
+        ],
+    );
+    bad(
+        "content/events/Bad_Name.md",
+        format!("{EVENT_HEAD}start: 2025-06-26\n{EVENT_TAIL}").as_bytes(),
+        &["content/events/Bad_Name.md: file name: the slug \"Bad_Name\""],
+    );
+    bad(
+        "content/events/copy.md",
+        format!("{EVENT_HEAD}slug: summit-2025\nstart: 2025-06-26\n{EVENT_TAIL}").as_bytes(),
+        &[
+            "content/events/copy.md:4:7: the slug \"summit-2025\" is already used by content/events/summit-2025.md",
+        ],
+    );
+    bad(
+        "content/pages/events.md",
+        b"---\ntitle: Events\nreviewed: 2025-01-01\n---\n",
+        &["content/pages/events.md: the page slug \"events\" would clash"],
+    );
+}
+
+#[test]
+fn broken_files_get_a_message_not_a_panic() {
+    bad(
+        "content/events/empty.md",
+        b"",
+        &["content/events/empty.md: the file is empty"],
+    );
+    bad(
+        "content/events/latin1.md",
+        b"---\ntitle: Caf\xe9\n---\n",
+        &["content/events/latin1.md:2:11: the file is not UTF-8 text"],
+    );
+    bad(
+        "content/events/open.md",
+        b"---\ntitle: Never closed\nprovince: ON\n",
+        &["content/events/open.md:1:1: the front matter opened on line 1 is never closed"],
+    );
+    bad(
+        "content/events/syntax.md",
+        b"---\ntitle: X\nprovince: [ON\n---\n",
+        &["content/events/syntax.md:", "YAML syntax"],
+    );
+    bad(
+        "content/events/nofm.md",
+        b"Just text\n",
+        &["content/events/nofm.md:1:1: expected the file to start with a --- line"],
+    );
+}
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let mut yaml =
+        String::from("---\ntitle: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    let mut prev = "a".to_string();
+    for n in 0..12 {
+        let name = format!("b{n}");
+        let refs = vec![format!("*{prev}"); 10].join(",");
+        yaml.push_str(&format!("f{n}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    yaml.push_str("---\n");
+    let started = std::time::Instant::now();
+    bad(
+        "content/events/bomb.md",
+        yaml.as_bytes(),
+        &["content/events/bomb.md:", "repetition limit"],
+    );
+    // Generous bound: an expanded bomb would take minutes and gigabytes, not seconds.
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+#[test]
+fn crlf_and_bom_are_accepted() {
+    let site = Site::fixture("valid");
+    site.write(
+        "content/events/windows.md",
+        b"\xEF\xBB\xBF---\r\ntitle: Windows Event\r\nprovince: ON\r\nstart: 2025-06-26\r\nformat: online\r\nsource: https://e.org\r\nreviewed: 2025-01-01\r\n---\r\nBody\r\n",
+    );
+    site.build_ok();
+    assert!(site.read("events/windows/index.html").contains("Windows Event"));
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let site = Site::fixture("valid");
+    site.write(
+        "content/events/a.md",
+        format!("{EVENT_HEAD}start: someday\n{EVENT_TAIL}"),
+    );
+    site.write("content/portals/b.md", "---\ntitle: B\nprovince: XX\n---\n");
+    site.write(
+        "content/data/noc.yaml",
+        "- code: \"3130\"\n  title: Short\n  teer: 9\n",
+    );
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    for e in [
+        "content/events/a.md:4:8: field \"start\"",
+        "content/portals/b.md:3:11: field \"province\": expected one of CA, AB",
+        "content/portals/b.md:1:1: missing required field \"url\"",
+        "content/portals/b.md:1:1: missing required field \"operator\"",
+        "content/data/noc.yaml:1:9: field \"code\"",
+        "content/data/noc.yaml:3:9: field \"teer\": expected a whole number from 0 to 5, found 9",
+    ] {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert!(err.trim_end().ends_with("nothing was written"), "{err}");
+}
+
+#[test]
+fn bad_site_yaml() {
+    bad(
+        "content/site.yaml",
+        b"title: X\nbase_url: not a url\n",
+        &["content/site.yaml:2:11: field \"base_url\""],
+    );
+    let site = Site::fixture("valid");
+    std::fs::remove_file(site.root().join("content/site.yaml")).unwrap();
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("content/site.yaml: not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_now_and_root_are_usage_errors() {
+    let site = Site::fixture("valid");
+    let out = site.iehp(&["build", "--now", "tomorrow"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("expected a date like 2025-06-26"));
+    let out = site.iehp(&["build", "--root", "no-such-folder"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no-such-folder is not a folder"));
+}
+
+#[test]
+fn template_error_names_template_file_and_line() {
+    let site = Site::fixture("valid");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root().join("themes/default"),
+    );
+    site.build_ok();
+    let path = "themes/default/templates/404.html";
+    let original = std::fs::read_to_string(site.root().join(path)).unwrap();
+    let broken = original.replacen("{% block content", "{% if %}\n{% block content", 1);
+    assert_ne!(original, broken, "404.html has a content block");
+    site.write(path, &broken);
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    let line = original
+        .lines()
+        .position(|l| l.contains("{% block content"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("{path}:{line}:")),
+        "expected {path}:{line}: in\n{err}"
+    );
+
+    // A variable that does not exist fails at render time, naming the template too.
+    let broken = original.replacen("{% block content %}", "{% block content %}{{ no_such_value }}", 1);
+    site.write(path, &broken);
+    let err = stderr(&site.build());
+    assert!(err.contains(&format!("{path}:")), "{err}");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let before = snapshot(&site.root().join("output"));
+    site.write(
+        "content/events/x.md",
+        format!("{EVENT_HEAD}start: nope\n{EVENT_TAIL}"),
+    );
+    assert!(!site.build().status.success());
+    assert_eq!(
+        snapshot(&site.root().join("output")),
+        before,
+        "output changed after a failed build"
+    );
+    // Template failures happen after loading; they must not touch the output either.
+    std::fs::remove_file(site.root().join("content/events/x.md")).unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root().join("themes/default"),
+    );
+    site.write(
+        "themes/default/templates/item.html",
+        "{% extends \"base.html\" %}{% block content %}{{ missing.value }}{% endblock content %}",
+    );
+    assert!(!site.build().status.success());
+    assert_eq!(snapshot(&site.root().join("output")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn output_folder_that_is_not_a_build_is_refused() {
+    let site = Site::fixture("valid");
+    site.write("precious/notes.txt", "keep me");
+    let out = site.iehp(&["build", "--now", NOW, "--out", "precious"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("does not look like an iehp build"));
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("precious/notes.txt")).unwrap(),
+        "keep me"
+    );
+    let out = site.iehp(&["build", "--now", NOW, "--out", "."]);
+    assert!(!out.status.success(), "building over the site itself is refused");
+    assert!(site.root().join("content/site.yaml").exists());
+}
+
+// ---- check, new, help ----
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = Site::fixture("valid");
+    let out = site.iehp(&["check", "--now", NOW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: "));
+    assert!(!site.root().join("output").exists());
+    site.write(
+        "content/events/x.md",
+        format!("{EVENT_HEAD}start: nope\n{EVENT_TAIL}"),
+    );
+    let out = site.iehp(&["check"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("content/events/x.md:4:8"));
+}
+
+#[test]
+fn new_writes_every_required_field_ready_to_fill() {
+    let site = Site::fixture("valid");
+    let out = site.iehp(&["new", "events", "Job Fair: Spring 2026"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("content/events/job-fair-spring-2026.md"));
+    let text = std::fs::read_to_string(site.root().join("content/events/job-fair-spring-2026.md")).unwrap();
+    for field in [
+        "title:",
+        "province:",
+        "start:",
+        "format:",
+        "location:",
+        "source:",
+        "reviewed:",
+    ] {
+        assert!(text.contains(field), "{field} missing from\n{text}");
+    }
+    // Until filled in, check names each empty required field.
+    let err = stderr(&site.iehp(&["check"]));
+    for field in [
+        "\"province\"",
+        "\"start\"",
+        "\"format\"",
+        "\"source\"",
+        "\"reviewed\"",
+    ] {
+        assert!(err.contains(field), "{field} not reported:\n{err}");
+    }
+    // Writing the same title again refuses to overwrite.
+    let again = site.iehp(&["new", "events", "Job Fair: Spring 2026"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already exists"));
+    let bad = site.iehp(&["new", "eventz", "X"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("unknown collection"));
+}
+
+#[test]
+fn every_command_has_help() {
+    let site = Site::fixture("valid");
+    for args in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["new", "--help"],
+    ] {
+        let out = site.iehp(&args);
+        assert!(out.status.success(), "{args:?}");
+        assert!(stdout(&out).contains("Usage: iehp"), "{args:?}");
+    }
+    let help = stdout(&site.iehp(&["build", "--help"]));
+    for flag in ["--root", "--out", "--base-url", "--drafts", "--now"] {
+        assert!(help.contains(flag), "{flag}");
+    }
+}
+
+// ---- the hub's real content ----
+
+#[test]
+fn the_hubs_own_content_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
+        .args(["build", "--now", NOW, "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = out.path().join("site");
+    let count = |dir: &str| {
+        std::fs::read_dir(site.join(dir))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .count()
+    };
+    assert_eq!(count("events"), 8, "the eight IEHP-CAN events");
+    assert_eq!(count("occupations"), 43, "the 43 NOC codes");
+    assert!(count("members") >= 8, "seven ITPAC networks and the PINs");
+    assert!(count("programs") >= 5);
+    for page in ["about", "for-employers", "licensure-pathways"] {
+        assert!(site.join(page).join("index.html").exists(), "{page}");
+        assert!(
+            site.join("fr").join(page).join("index.html").exists(),
+            "fr/{page}"
+        );
+    }
+}
+
+// ---- valid HTML ----
+
+/// Runs the Nu Html Checker over every HTML page of a build of the fixture and of the hub.
+#[test]
+fn every_page_type_is_valid_html() {
+    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.exists(),
+        "the Nu Html Checker is missing: run `npm ci` at the repository root (the README's test command does)"
+    );
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let hub = site.root().join("hub");
+    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
+        .args([
+            "build",
+            "--now",
+            NOW,
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--out",
+        ])
+        .arg(&hub)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html", "--format", "gnu"])
+        .arg(site.root().join("output"))
+        .arg(&hub)
+        .output()
+        .expect("java runs the Nu Html Checker");
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "invalid HTML:\n{report}"
+    );
+}
