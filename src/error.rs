@@ -98,7 +98,7 @@ impl fmt::Display for Error {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 write!(
                     f,
-                    "{errors} error{} in content; nothing was written",
+                    "{errors} error{} found; nothing was written",
                     if errors == 1 { "" } else { "s" }
                 )
             }

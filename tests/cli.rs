@@ -376,7 +376,7 @@ fn dangling_noc_code_is_reported_at_its_item() {
     bad(
         "content/portals/x.md",
         b"---\ntitle: X\nprovince: ON\nprofessions:\n  - \"31301\"\n  - \"99999\"\nurl: https://e.org\noperator: Y\nstatus: open\nsource: https://e.org\nreviewed: 2025-01-01\n---\n",
-        &["content/portals/x.md:7:5: field \"professions\": NOC code \"99999\" is not in content/data/noc.yaml"],
+        &["content/portals/x.md:6:5: field \"professions\": NOC code \"99999\" is not in content/data/noc.yaml"],
     );
 }
 

@@ -244,18 +244,38 @@ fn check_noc(
 }
 
 fn check_slugs(items: &[parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(Collection, &str, &str), &Path> = BTreeMap::new();
+    let mut users: BTreeMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = BTreeMap::new();
+    for p in items {
+        let item = &p.item;
+        users
+            .entry((item.collection, &item.slug, &item.lang))
+            .or_default()
+            .push(p);
+    }
+    // Each file of a clash is told about the others, at its own `slug:` line when it has one.
+    for ((collection, slug, _), group) in users.iter().filter(|(_, g)| g.len() > 1) {
+        for p in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|o| o.item.path != p.item.path)
+                .map(|o| o.item.path.display().to_string())
+                .collect();
+            diags.push(Diagnostic::error(
+                &p.item.path,
+                p.slug_pos.line,
+                p.slug_pos.col,
+                format!(
+                    "the slug {slug:?} is already used by {} in {}; give one of them another `slug:` or file name",
+                    others.join(", "),
+                    collection.name()
+                ),
+            ));
+        }
+    }
+    let seen = users;
     for p in items {
         let item = &p.item;
         let at = |msg: String| Diagnostic::error(&item.path, p.slug_pos.line, p.slug_pos.col, msg);
-        if let Some(first) = seen.insert((item.collection, &item.slug, &item.lang), &item.path) {
-            diags.push(at(format!(
-                "the slug {:?} is already used by {} in {}; give one of them another `slug:` or file name",
-                item.slug,
-                first.display(),
-                item.collection.name()
-            )));
-        }
         if item.collection == Collection::Pages && RESERVED_SLUGS.contains(&item.slug.as_str()) {
             diags.push(at(format!(
                 "the page slug {:?} would clash with the hub's own /{}/ section; choose another",
