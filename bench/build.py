@@ -51,6 +51,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "iehp-bench"))
+    ap.add_argument("--out-root", default=None,
+                    help="where both tools write their output (e.g. /dev/shm to leave the disk "
+                         "out of the measurement); default: the work folder")
     args = ap.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -60,16 +63,18 @@ def main():
         print("hugo is not installed (apt-get install hugo): measuring iehp alone", file=sys.stderr)
 
     os.makedirs(args.work, exist_ok=True)
+    out_root = args.out_root or args.work
+    os.makedirs(out_root, exist_ok=True)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         hub = os.path.join(args.work, f"hub-{n}")
         generate("iehp", n, hub)
-        cmds = {"iehp": [iehp, "build", "--root", hub, "--out", os.path.join(args.work, f"out-{n}"),
+        cmds = {"iehp": [iehp, "build", "--root", hub, "--out", os.path.join(out_root, f"out-{n}"),
                          "--now", "2025-09-01"]}
         if hugo:
             hsite = os.path.join(args.work, f"hugo-{n}")
             generate("hugo", n, hsite)
-            cmds["hugo"] = [hugo, "--quiet", "-s", hsite, "-d", os.path.join(args.work, f"hugo-out-{n}")]
+            cmds["hugo"] = [hugo, "--quiet", "-s", hsite, "-d", os.path.join(out_root, f"hugo-out-{n}")]
         results = {name: [] for name in cmds}
         for name, cmd in cmds.items():
             run_once(cmd)  # warm-up: file cache, first-run effects
@@ -81,6 +86,7 @@ def main():
             rss = [m for _, m in res]
             rows.append((n, name, statistics.median(walls), min(walls), max(walls), max(rss)))
 
+    print(f"outputs written under {out_root}")
     print(f"{'items':>7} {'tool':<6} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8}")
     for n, name, med, lo, hi, mb in rows:
         print(f"{n:>7} {name:<6} {med:>9.2f} {lo:>7.2f} {hi:>7.2f} {mb:>8.0f}")

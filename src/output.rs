@@ -1,7 +1,6 @@
 //! The only writer into the output folder. A build is written to a staging folder beside it and
 //! swapped in whole, so a failed build leaves the previous output exactly as it was.
 
-use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -75,42 +74,75 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A build being written: files go into a staging folder beside `out`; [`Staging::commit`]
+/// swaps it in whole. Dropped without a commit, the staging folder is removed and `out` is
+/// left exactly as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> Result<Self> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        fs::remove_dir_all(&dir)?;
+        fs::create_dir_all(&dir)?;
+        Ok(Self {
+            dir,
+            out: out.to_path_buf(),
+            old,
+            committed: false,
+        })
+    }
+
+    /// Writes one file; safe to call from several threads at once.
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        check_path(&file.path)?;
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, &file.bytes)
+    }
+
+    /// Replaces `out` with everything written.
+    pub fn commit(mut self) -> Result<()> {
+        let t0 = std::time::Instant::now();
+        swap(&self.dir, &self.out, &self.old)?;
+        self.committed = true;
+        crate::site::stage_time("swap", t0);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `out`, atomically from the reader's point of view.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
     for f in files {
         check_path(&f.path)?;
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    fs::remove_dir_all(&staging)?;
-    let result = write_all(&staging, files).and_then(|()| swap(&staging, out, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    fs::create_dir_all(dir)?;
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    for d in &dirs {
-        fs::create_dir_all(d)?;
-    }
-    files
-        .par_iter()
-        .try_for_each(|f| fs::write(&dir.join(&f.path), &f.bytes))
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
@@ -122,10 +154,28 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
             let _ = fs::rename(old, out);
             return Err(e);
         }
-        fs::remove_dir_all(old)
+        remove_tree_parallel(old)
     } else {
         fs::rename(staging, out)
     }
+}
+
+/// Removes a previous build's tree, its top-level folders in parallel (a large build has tens
+/// of thousands of files).
+fn remove_tree_parallel(dir: &Path) -> Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.par_iter().try_for_each(|p| {
+        if p.is_dir() {
+            fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p).map_err(|e| Error::io(p, e))
+        }
+    })?;
+    fs::remove_dir_all(dir)
 }
 
 #[cfg(test)]

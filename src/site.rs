@@ -8,9 +8,13 @@ use jiff::civil::Date;
 
 use crate::content::{self, LoadOptions, model::Site};
 use crate::error::{Error, Result};
-use crate::output::{self, OutputFile};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::output::{self, OutputFile, Staging};
 use crate::render;
 use crate::theme;
+use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -40,11 +44,11 @@ impl BuildOptions {
     }
 }
 
-/// The result of rendering a site in memory.
-pub struct Rendered {
+/// A loaded, validated site with its theme, ready to render.
+pub struct Loaded {
     pub site: Site,
+    pub theme: Theme,
     pub now: Date,
-    pub files: Vec<OutputFile>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,9 +60,11 @@ pub struct BuildReport {
     pub out: PathBuf,
 }
 
-/// Loads, validates and renders the whole site without writing anything.
-pub fn render(opts: &BuildOptions) -> Result<Rendered> {
+/// Loads and validates the content and the theme.
+pub fn load(opts: &BuildOptions) -> Result<Loaded> {
+    let t0 = Instant::now();
     let mut site = content::load(&opts.root, LoadOptions { drafts: opts.drafts }).map_err(Error::Content)?;
+    stage_time("load", t0);
     if let Some(url) = &opts.base_url {
         site.config.set_base_url(url).map_err(Error::Usage)?;
     }
@@ -68,34 +74,59 @@ pub fn render(opts: &BuildOptions) -> Result<Rendered> {
             .date()
     });
     let theme = theme::load(&opts.root, &site.config)?;
-    let files = render::render_site(&site, &theme, now)?;
-    Ok(Rendered { site, now, files })
+    Ok(Loaded { site, theme, now })
 }
 
-/// `iehp build`: renders, then swaps the new output in whole.
+/// Renders the whole site into memory, sorted by path (for `check` and tests).
+pub fn render_to_vec(loaded: &Loaded) -> Result<Vec<OutputFile>> {
+    let files = Mutex::new(Vec::new());
+    render::render_site(&loaded.site, &loaded.theme, loaded.now, &|f| {
+        files
+            .lock()
+            .map_err(|_| Error::Usage("a render thread failed".into()))?
+            .push(f);
+        Ok(())
+    })?;
+    let mut files = files
+        .into_inner()
+        .map_err(|_| Error::Usage("a render thread failed".into()))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `iehp build`: renders into a staging folder, then swaps it in whole.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out)?;
-    let rendered = render(opts)?;
-    output::write_site(&out, &rendered.files)?;
+    let loaded = load(opts)?;
+    let staging = Staging::begin(&out)?;
+    let pages = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let t0 = Instant::now();
+    let files = render::render_site(&loaded.site, &loaded.theme, loaded.now, &|f| {
+        if f.path.ends_with(".html") {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+        bytes.fetch_add(f.bytes.len() as u64, Ordering::Relaxed);
+        staging.write(&f)
+    })?;
+    stage_time("render+write", t0);
+    staging.commit()?;
     Ok(BuildReport {
-        pages: count_pages(&rendered.files),
-        files: rendered.files.len(),
-        bytes: rendered.files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: pages.into_inner(),
+        files,
+        bytes: bytes.into_inner(),
         elapsed: started.elapsed(),
         out,
     })
 }
 
-/// `iehp check`: everything `build` validates, writing nothing.
+/// `iehp check`: everything `build` validates, writing nothing. Returns the number of pages.
 pub fn check(opts: &BuildOptions) -> Result<usize> {
-    let rendered = render(opts)?;
-    Ok(count_pages(&rendered.files))
-}
-
-pub fn count_pages(files: &[OutputFile]) -> usize {
-    files.iter().filter(|f| f.path.ends_with(".html")).count()
+    let loaded = load(opts)?;
+    let files = render_to_vec(&loaded)?;
+    Ok(files.iter().filter(|f| f.path.ends_with(".html")).count())
 }
 
 /// Resolves `--root`, so problems and defaults name real folders.
@@ -108,4 +139,11 @@ pub fn resolve_root(root: Option<&Path>) -> Result<PathBuf> {
         )));
     }
     Ok(root)
+}
+
+/// With `IEHP_TIMINGS=1`, prints how long a stage took (for benchmarks and profiling).
+pub fn stage_time(stage: &str, since: Instant) {
+    if std::env::var_os("IEHP_TIMINGS").is_some() {
+        eprintln!("{stage}: {:.3} s", since.elapsed().as_secs_f64());
+    }
 }

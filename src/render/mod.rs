@@ -6,25 +6,18 @@ pub mod dates;
 pub mod pages;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use tera::{Context, ErrorKind, Tera};
+use tera::{ErrorKind, Tera};
 
 use crate::content::model::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 use crate::theme::Theme;
-
-/// One page to render: a template, its context, and where the result goes.
-pub struct Job {
-    pub template: &'static str,
-    pub context: Context,
-    /// Relative output path, e.g. `events/summit/index.html`.
-    pub out: String,
-}
+use pages::{Page, Plan};
 
 /// The theme's templates, compiled.
 pub struct Templates {
@@ -83,16 +76,10 @@ impl Templates {
         Ok(templates)
     }
 
-    pub fn render(&self, job: &Job) -> Result<String> {
-        self.tera
-            .render(job.template, &job.context)
-            .map_err(|e| self.error(e, Some(job)))
-    }
-
     /// Turns a tera error into a problem naming the template file and line.
-    fn error(&self, e: tera::Error, job: Option<&Job>) -> Error {
-        let while_rendering = job
-            .map(|j| format!(" (while rendering {})", j.out))
+    fn error(&self, e: tera::Error, rendering: Option<&str>) -> Error {
+        let while_rendering = rendering
+            .map(|out| format!(" (while rendering {out})"))
             .unwrap_or_default();
         let shown = |name: &str| {
             self.shown
@@ -114,13 +101,13 @@ impl Templates {
                 format!("extends {parent:?}, which the theme does not have"),
             ),
             ErrorKind::TemplateNotFound(name) => Diagnostic::error(
-                shown(job.map(|j| j.template).unwrap_or(name)),
+                shown(name),
                 0,
                 0,
                 format!("template {name:?} not found{while_rendering}"),
             ),
             other => Diagnostic::error(
-                shown(job.map(|j| j.template).unwrap_or("")),
+                PathBuf::from("templates"),
                 0,
                 0,
                 format!("template error: {other}{while_rendering}"),
@@ -130,27 +117,68 @@ impl Templates {
     }
 }
 
-/// Renders the whole site: pages, feeds of the sitemap, and the theme's static files.
-pub fn render_site(site: &Site, theme: &Theme, now: Date) -> Result<Vec<OutputFile>> {
+/// Renders the whole site, handing each finished file to `sink` (from several threads at once):
+/// pages in every language, the sitemap, robots.txt and the theme's static files. Returns the
+/// number of files.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    now: Date,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<usize> {
     let templates = Templates::compile(theme)?;
-    let jobs = pages::plan(site, theme, now)?;
-    let mut files: Vec<OutputFile> = jobs
-        .par_iter()
-        .map(|job| {
-            templates
-                .render(job)
-                .map(|html| OutputFile::new(job.out.clone(), html))
-        })
-        .collect::<Result<_>>()?;
+    let t0 = std::time::Instant::now();
+    let plan = Plan::new(site, theme, now)?;
+    crate::site::stage_time("plan", t0);
+    render_pages(&plan, &templates, &plan.pages, sink)?;
+    let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
     for (rel, file) in &theme.statics {
-        files.push(OutputFile::new(format!("static/{rel}"), file.bytes.clone()));
+        let path = format!("static/{rel}");
+        if !paths.insert(path.clone()) {
+            return Err(duplicate(&path));
+        }
+        sink(OutputFile::new(path, file.bytes.clone()))?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(dup) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(Error::Usage(format!(
-            "two outputs would be written to {}; rename one of the sources",
-            dup[0].path
-        )));
+    Ok(paths.len())
+}
+
+fn duplicate(path: &str) -> Error {
+    Error::Usage(format!(
+        "two outputs would be written to {path}; rename one of the sources"
+    ))
+}
+
+/// Renders `pages` of `plan` in parallel, each with its language's interface strings.
+pub fn render_pages(
+    plan: &Plan,
+    templates: &Templates,
+    pages: &[Page],
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for p in pages {
+        let path = plan.out_path(p);
+        if !seen.insert(path.clone()) {
+            return Err(duplicate(&path));
+        }
     }
-    Ok(files)
+    // One engine per language whose global context holds that language's strings as `t`, so
+    // the table is not copied into every page's context.
+    let engines: Vec<Tera> = plan
+        .langs
+        .iter()
+        .map(|lang| {
+            let mut tera = templates.tera.clone();
+            tera.global_context().insert("t", lang.t);
+            tera
+        })
+        .collect();
+    pages.par_iter().try_for_each(|page| {
+        let context = plan.context(page)?;
+        let out = plan.out_path(page);
+        let html = engines[page.lang]
+            .render(page.template, &context)
+            .map_err(|e| templates.error(e, Some(&out)))?;
+        sink(OutputFile::new(out, html))
+    })
 }

@@ -1,12 +1,14 @@
 //! Plans every page of the site: which template, which view, which output path. Pure: from the
-//! model, the theme's string tables and the build date to a list of render jobs.
+//! model, the theme's string tables and the build date to a [`Plan`], whose pages are described
+//! by small [`Page`] values; the (larger) template context of each page is built only when that
+//! page is rendered, so pages can be built in parallel and a rebuild can render just a few.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use tera::Context;
 
-use super::Job;
 use super::dates;
 use super::views::*;
 use crate::content::markdown;
@@ -33,8 +35,8 @@ pub fn language_name(lang: &str) -> &'static str {
 }
 
 /// One item across its languages: the default-language original and its translations.
-struct Entity<'a> {
-    original: &'a Item,
+pub struct Entity<'a> {
+    pub original: &'a Item,
     translations: BTreeMap<&'a str, &'a Item>,
 }
 
@@ -52,15 +54,16 @@ impl<'a> Entity<'a> {
     }
 }
 
-/// Per-language constants of a build.
-struct Lang<'a> {
-    code: &'a str,
+/// Per-language constants of a build, and every item's card in that language.
+pub struct Lang<'a> {
+    pub code: &'a str,
     /// `/`, `/fr/`, or under a base path.
     root: String,
     /// Output path prefix: `` or `fr/`.
     out_prefix: String,
-    t: &'a BTreeMap<String, String>,
+    pub t: &'a BTreeMap<String, String>,
     site: SiteView,
+    cards: Vec<Card>,
 }
 
 impl Lang<'_> {
@@ -80,134 +83,420 @@ impl Lang<'_> {
     }
 }
 
-struct Planner<'a> {
+/// What one page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Home,
+    /// Page `page` (1-based) of list `list`: a collection, a province or an occupation.
+    List {
+        list: usize,
+        page: usize,
+    },
+    Item(usize),
+    Occupations,
+    Occupation {
+        code: String,
+        list: usize,
+        page: usize,
+    },
+    Provinces,
+    Province {
+        province: Province,
+        list: usize,
+        page: usize,
+    },
+    Draws,
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+/// One page to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Index into the plan's languages.
+    pub lang: usize,
+    pub kind: PageKind,
+    pub template: &'static str,
+    /// Path below the language root, e.g. `events/summit/` (`404.html` for the 404 page).
+    pub neutral: String,
+}
+
+/// A list of cards split into pages: entries are (section, entity) pairs, in order.
+struct ListSpec {
+    heading: String,
+    intro: String,
+    base: String,
+    sections: Vec<String>,
+    entries: Vec<(Option<usize>, usize)>,
+}
+
+impl ListSpec {
+    fn pages(&self) -> usize {
+        self.entries.len().div_ceil(PAGE_SIZE).max(1)
+    }
+
+    fn neutral(&self, n: usize) -> String {
+        if n == 1 {
+            self.base.clone()
+        } else {
+            format!("{}page/{n}/", self.base)
+        }
+    }
+}
+
+pub struct Plan<'a> {
     site: &'a Site,
     now: Date,
-    entities: Vec<Entity<'a>>,
+    /// Scheme and host of `base_url`: page paths are appended to it for absolute URLs.
+    origin: String,
+    pub langs: Vec<Lang<'a>>,
+    pub entities: Vec<Entity<'a>>,
     /// Entities naming each occupation code.
     by_code: BTreeMap<&'a str, Vec<usize>>,
     /// Entities per province (pages excluded).
     by_province: BTreeMap<Province, Vec<usize>>,
-    origin: String,
-    jobs: Vec<Job>,
-    sitemap: Vec<String>,
+    lists: Vec<ListSpec>,
+    pub pages: Vec<Page>,
 }
 
-pub fn plan(site: &Site, theme: &Theme, now: Date) -> Result<Vec<Job>> {
-    let cfg = &site.config;
-    let default = cfg.default_language();
-    let mut entities: Vec<Entity> = Vec::new();
-    for item in site.items.iter().filter(|i| i.lang == default) {
-        entities.push(Entity {
-            original: item,
-            translations: BTreeMap::new(),
+impl<'a> Plan<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, now: Date) -> Result<Self> {
+        let cfg = &site.config;
+        let default = cfg.default_language();
+        let mut entities: Vec<Entity> = site
+            .items
+            .iter()
+            .filter(|i| i.lang == default)
+            .map(|original| Entity {
+                original,
+                translations: BTreeMap::new(),
+            })
+            .collect();
+        // Items are sorted by (collection, slug, lang), so originals are too.
+        for item in site.items.iter().filter(|i| i.lang != default) {
+            if let Ok(at) = entities.binary_search_by(|e| {
+                (e.original.collection, e.original.slug.as_str()).cmp(&(item.collection, item.slug.as_str()))
+            }) {
+                entities[at].translations.insert(item.lang.as_str(), item);
+            }
+        }
+        let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut by_province: BTreeMap<Province, Vec<usize>> = BTreeMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            for code in &e.original.professions {
+                by_code.entry(code.as_str()).or_default().push(i);
+            }
+            if e.original.collection != Collection::Pages {
+                for p in &e.original.provinces {
+                    by_province.entry(*p).or_default().push(i);
+                }
+            }
+        }
+        let origin = cfg
+            .base_url
+            .strip_suffix(cfg.base_path.as_str())
+            .unwrap_or(cfg.base_url.trim_end_matches('/'))
+            .to_string();
+        let mut plan = Plan {
+            site,
+            now,
+            origin,
+            langs: Vec::new(),
+            entities,
+            by_code,
+            by_province,
+            lists: Vec::new(),
+            pages: Vec::new(),
+        };
+        for code in &cfg.languages {
+            let t = theme.strings.get(code).ok_or_else(|| {
+                Error::Template(Diagnostic::error(
+                    format!("i18n/{code}.yaml"),
+                    0,
+                    0,
+                    "the theme has no string table for this language",
+                ))
+            })?;
+            let root = cfg.lang_root(code);
+            let mut lang = Lang {
+                code,
+                out_prefix: root[cfg.base_path.len()..].to_string(),
+                site: SiteView {
+                    title: cfg.title.get(code).to_string(),
+                    description: cfg
+                        .description
+                        .as_ref()
+                        .map(|d| d.get(code).to_string())
+                        .unwrap_or_default(),
+                    base_url: cfg.base_url.clone(),
+                    lang: code.to_string(),
+                    lang_root: root.clone(),
+                    static_root: format!("{}static/", cfg.base_path),
+                    menu: Vec::new(),
+                    build_date: now.to_string(),
+                },
+                root,
+                t,
+                cards: Vec::new(),
+            };
+            lang.cards = (0..plan.entities.len())
+                .into_par_iter()
+                .map(|i| plan.card(&lang, i))
+                .collect::<Result<_>>()?;
+            plan.langs.push(lang);
+        }
+        for l in 0..plan.langs.len() {
+            plan.plan_language(l)?;
+        }
+        plan.pages.push(Page {
+            lang: 0,
+            kind: PageKind::Sitemap,
+            template: "sitemap.xml",
+            neutral: "sitemap.xml".to_string(),
+        });
+        plan.pages.push(Page {
+            lang: 0,
+            kind: PageKind::Robots,
+            template: "robots.txt",
+            neutral: "robots.txt".to_string(),
+        });
+        Ok(plan)
+    }
+
+    /// Where a page is written, relative to the output folder.
+    pub fn out_path(&self, page: &Page) -> String {
+        match page.kind {
+            PageKind::NotFound | PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
+            _ => format!("{}{}index.html", self.langs[page.lang].out_prefix, page.neutral),
+        }
+    }
+
+    fn push(&mut self, lang: usize, kind: PageKind, template: &'static str, neutral: String) {
+        self.pages.push(Page {
+            lang,
+            kind,
+            template,
+            neutral,
         });
     }
-    for item in site.items.iter().filter(|i| i.lang != default) {
-        if let Some(e) = entities
-            .iter_mut()
-            .find(|e| e.original.collection == item.collection && e.original.slug == item.slug)
-        {
-            e.translations.insert(item.lang.as_str(), item);
-        }
-    }
-    let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut by_province: BTreeMap<Province, Vec<usize>> = BTreeMap::new();
-    for (i, e) in entities.iter().enumerate() {
-        for code in &e.original.professions {
-            by_code.entry(code.as_str()).or_default().push(i);
-        }
-        if e.original.collection != Collection::Pages {
-            for p in &e.original.provinces {
-                by_province.entry(*p).or_default().push(i);
-            }
-        }
-    }
-    let origin = cfg
-        .base_url
-        .strip_suffix(cfg.base_path.as_str())
-        .unwrap_or(cfg.base_url.trim_end_matches('/'))
-        .to_string();
-    let mut planner = Planner {
-        site,
-        now,
-        entities,
-        by_code,
-        by_province,
-        origin,
-        jobs: Vec::new(),
-        sitemap: Vec::new(),
-    };
-    for code in &cfg.languages {
-        let t = theme.strings.get(code).ok_or_else(|| {
-            Error::Template(Diagnostic::error(
-                format!("i18n/{code}.yaml"),
-                0,
-                0,
-                "the theme has no string table for this language",
-            ))
-        })?;
-        let root = cfg.lang_root(code);
-        let lang = Lang {
-            code,
-            out_prefix: root[cfg.base_path.len()..].to_string(),
-            site: SiteView {
-                title: cfg.title.get(code).to_string(),
-                description: cfg
-                    .description
-                    .as_ref()
-                    .map(|d| d.get(code).to_string())
-                    .unwrap_or_default(),
-                base_url: cfg.base_url.clone(),
-                lang: code.to_string(),
-                lang_root: root.clone(),
-                static_root: format!("{}static/", cfg.base_path),
-                menu: Vec::new(),
-                build_date: now.to_string(),
-            },
-            root,
-            t,
-        };
-        planner.language(&lang)?;
-    }
-    planner.site_files()?;
-    Ok(planner.jobs)
-}
 
-impl<'a> Planner<'a> {
-    fn language(&mut self, lang: &Lang) -> Result<()> {
-        let cards: Vec<Card> = (0..self.entities.len())
-            .map(|i| self.card(lang, i))
-            .collect::<Result<_>>()?;
-        self.home(lang, &cards)?;
-        for collection in Collection::ALL {
-            if collection != Collection::Pages {
-                self.collection_list(lang, collection, &cards)?;
+    fn push_list(
+        &mut self,
+        l: usize,
+        spec: ListSpec,
+        kind: impl Fn(usize, usize) -> PageKind,
+        template: &'static str,
+    ) {
+        let list = self.lists.len();
+        let pages = spec.pages();
+        let neutrals: Vec<String> = (1..=pages).map(|n| spec.neutral(n)).collect();
+        self.lists.push(spec);
+        for (n, neutral) in neutrals.into_iter().enumerate() {
+            self.push(l, kind(list, n + 1), template, neutral);
+        }
+    }
+
+    fn plan_language(&mut self, l: usize) -> Result<()> {
+        self.push(l, PageKind::Home, "home.html", String::new());
+        for collection in Collection::ALL.into_iter().filter(|c| *c != Collection::Pages) {
+            let spec = self.collection_list(&self.langs[l], collection)?;
+            self.push_list(l, spec, |list, page| PageKind::List { list, page }, "list.html");
+        }
+        for i in 0..self.entities.len() {
+            let template = if self.entities[i].original.collection == Collection::Pages {
+                "page.html"
+            } else {
+                "item.html"
+            };
+            let neutral = self.entities[i].neutral();
+            self.push(l, PageKind::Item(i), template, neutral);
+        }
+        self.push(
+            l,
+            PageKind::Occupations,
+            "occupations.html",
+            "occupations/".to_string(),
+        );
+        for occ in &self.site.occupations {
+            let lang = &self.langs[l];
+            let idx = self.by_code.get(occ.code.as_str()).cloned().unwrap_or_default();
+            let (sections, entries) = self.sections_by_collection(lang, idx)?;
+            let spec = ListSpec {
+                heading: format!("{} – {}", occ.code, occupation_title(occ, lang.code)),
+                intro: String::new(),
+                base: format!("occupations/{}/", occ.code),
+                sections,
+                entries,
+            };
+            let code = occ.code.clone();
+            self.push_list(
+                l,
+                spec,
+                |list, page| PageKind::Occupation {
+                    code: code.clone(),
+                    list,
+                    page,
+                },
+                "occupation.html",
+            );
+        }
+        self.push(l, PageKind::Provinces, "provinces.html", "provinces/".to_string());
+        let national = self.by_province.get(&Province::CA).cloned().unwrap_or_default();
+        for province in Province::ALL {
+            let lang = &self.langs[l];
+            let own = self.by_province.get(&province).cloned().unwrap_or_default();
+            let (mut sections, mut entries) = self.sections_by_collection(lang, own)?;
+            if province != Province::CA {
+                let (others, events) = self.ordered(lang, national.clone());
+                if !others.is_empty() || !events.is_empty() {
+                    sections.push(lang.tr("section_national")?);
+                    let s = sections.len() - 1;
+                    entries.extend(others.into_iter().chain(events).map(|i| (Some(s), i)));
+                }
             }
+            let spec = ListSpec {
+                heading: province.name(lang.code).to_string(),
+                intro: String::new(),
+                base: format!("provinces/{}/", province.code().to_lowercase()),
+                sections,
+                entries,
+            };
+            self.push_list(
+                l,
+                spec,
+                |list, page| PageKind::Province { province, list, page },
+                "province.html",
+            );
         }
-        for (i, card) in cards.iter().enumerate() {
-            self.item_page(lang, i, card)?;
-        }
-        self.occupations(lang, &cards)?;
-        self.provinces(lang, &cards)?;
-        self.draws_page(lang)?;
-        if lang.code == self.site.config.default_language() {
-            let ctx = self.context(lang, "404.html", &lang.tr("title_not_found")?, "")?;
-            self.jobs.push(Job {
-                template: "404.html",
-                context: ctx,
-                out: "404.html".to_string(),
-            });
+        self.push(l, PageKind::Draws, "draws.html", "draws/".to_string());
+        if l == 0 {
+            self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
         }
         Ok(())
     }
 
+    /// The template context of one page.
+    pub fn context(&self, page: &Page) -> Result<Context> {
+        let lang = &self.langs[page.lang];
+        let neutral = page.neutral.as_str();
+        match &page.kind {
+            PageKind::Home => {
+                let mut ctx = self.base_context(lang, neutral, &lang.site.title, "");
+                ctx.insert("home", &self.home(lang)?);
+                Ok(ctx)
+            }
+            PageKind::List { list, page: n } => {
+                let spec = &self.lists[*list];
+                let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
+                ctx.insert("list", &self.list_view(lang, spec, *n));
+                Ok(ctx)
+            }
+            PageKind::Item(i) => {
+                let item = self.entities[*i].shown(lang.code);
+                let view = self.item_view(lang, *i)?;
+                let mut ctx = self.base_context(lang, neutral, &item.title, &view.card.summary);
+                ctx.insert("item", &view);
+                Ok(ctx)
+            }
+            PageKind::Occupations => {
+                let title = lang.tr("title_occupations")?;
+                let intro = lang.tr("intro_occupations")?;
+                let mut ctx = self.base_context(lang, neutral, &title, &intro);
+                ctx.insert("groups", &self.occupation_groups(lang));
+                Ok(ctx)
+            }
+            PageKind::Occupation { code, list, page: n } => {
+                let spec = &self.lists[*list];
+                let occ = self
+                    .site
+                    .occupation(code)
+                    .ok_or_else(|| Error::Usage(format!("no occupation {code}")))?;
+                let note = if *n == 1 { self.note_view(lang, code) } else { None };
+                let draws = if *n == 1 {
+                    self.site
+                        .draws
+                        .iter()
+                        .filter(|d| d.professions.contains(code))
+                        .map(|d| self.draw_view(lang, d))
+                        .collect::<Result<Vec<_>>>()?
+                } else {
+                    Vec::new()
+                };
+                let description = note.as_ref().map(|n| n.summary.clone()).unwrap_or_default();
+                let view = OccupationView {
+                    code: occ.code.clone(),
+                    title: occupation_title(occ, lang.code).to_string(),
+                    teer: occ.teer,
+                    teer_label: lang.tr(&format!("teer_{}", occ.teer))?,
+                    group: group_title(lang, &occ.code[..2]),
+                    note,
+                    draws,
+                    list: self.list_view(lang, spec, *n),
+                };
+                let mut ctx = self.base_context(lang, neutral, &spec.heading, &description);
+                ctx.insert("occupation", &view);
+                Ok(ctx)
+            }
+            PageKind::Provinces => {
+                let title = lang.tr("title_provinces")?;
+                let intro = lang.tr("intro_provinces")?;
+                let mut ctx = self.base_context(lang, neutral, &title, &intro);
+                ctx.insert("provinces", &self.province_counts(lang));
+                Ok(ctx)
+            }
+            PageKind::Province {
+                province,
+                list,
+                page: n,
+            } => {
+                let spec = &self.lists[*list];
+                let count = self
+                    .province_counts(lang)
+                    .into_iter()
+                    .find(|c| c.code == province.code())
+                    .ok_or_else(|| Error::Usage(format!("no province {}", province.code())))?;
+                let mut ctx = self.base_context(lang, neutral, &spec.heading, "");
+                ctx.insert("province", &count);
+                ctx.insert("list", &self.list_view(lang, spec, *n));
+                Ok(ctx)
+            }
+            PageKind::Draws => {
+                let draws = self
+                    .site
+                    .draws
+                    .iter()
+                    .map(|d| self.draw_view(lang, d))
+                    .collect::<Result<Vec<_>>>()?;
+                let title = lang.tr("title_draws")?;
+                let intro = lang.tr("intro_draws")?;
+                let mut ctx = self.base_context(lang, neutral, &title, &intro);
+                ctx.insert("draws", &draws);
+                Ok(ctx)
+            }
+            PageKind::NotFound => Ok(self.base_context(lang, neutral, &lang.tr("title_not_found")?, "")),
+            PageKind::Sitemap => {
+                let mut ctx = Context::new();
+                ctx.insert("urls", &self.sitemap_urls());
+                ctx.insert("base_url", &self.site.config.base_url);
+                Ok(ctx)
+            }
+            PageKind::Robots => {
+                let cfg = &self.site.config;
+                let mut ctx = Context::new();
+                ctx.insert("sitemap_url", &format!("{}sitemap.xml", cfg.base_url));
+                ctx.insert("base_url", &cfg.base_url);
+                ctx.insert("default_language", cfg.default_language());
+                Ok(ctx)
+            }
+        }
+    }
+
     // ---- shared pieces ----
 
-    fn page_meta(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> PageMeta {
+    fn alternates(&self, neutral: &str) -> Vec<Alternate> {
         let cfg = &self.site.config;
-        let alternates: Vec<Alternate> = cfg
-            .languages
+        cfg.languages
             .iter()
             .map(|l| {
                 let path = format!("{}{neutral}", cfg.lang_root(l));
@@ -218,7 +507,11 @@ impl<'a> Planner<'a> {
                     path,
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    fn page_meta(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> PageMeta {
+        let alternates = self.alternates(neutral);
         let path = lang.url(neutral);
         PageMeta {
             title: title.to_string(),
@@ -238,8 +531,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// A context with `site`, `page` and `t` set; `neutral` is the path below the language root.
-    fn context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Result<Context> {
+    /// A context with `site` and `page` set (`t` is in each language's global context).
+    fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
         let meta = self.page_meta(lang, neutral, title, description);
         let mut site = lang.site.clone();
         site.menu = self
@@ -263,19 +556,260 @@ impl<'a> Planner<'a> {
         let mut ctx = Context::new();
         ctx.insert("site", &site);
         ctx.insert("page", &meta);
-        ctx.insert("t", lang.t);
-        Ok(ctx)
+        ctx
     }
 
-    fn push_page(&mut self, lang: &Lang, template: &'static str, neutral: &str, ctx: Context) {
-        if lang.code == self.site.config.default_language() && !self.sitemap.iter().any(|n| n == neutral) {
-            self.sitemap.push(neutral.to_string());
-        }
-        self.jobs.push(Job {
-            template,
-            context: ctx,
-            out: format!("{}{neutral}index.html", lang.out_prefix),
+    /// One page of a list: its cards, each card that opens a section (or continues one at the
+    /// top of a page) carrying the section's heading.
+    fn list_view(&self, lang: &Lang, spec: &ListSpec, n: usize) -> ListView {
+        let total = spec.pages();
+        let mut prev = None;
+        let cards: Vec<Card> = spec
+            .entries
+            .iter()
+            .skip((n - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|(section, i)| {
+                let mut card = lang.cards[*i].clone();
+                if prev != Some(*section) {
+                    card.section = section.map(|s| spec.sections[s].clone());
+                }
+                prev = Some(*section);
+                card
+            })
+            .collect();
+        let pagination = (total > 1).then(|| Pagination {
+            current: n,
+            total,
+            prev_url: (n > 1).then(|| lang.url(&spec.neutral(n - 1))),
+            next_url: (n < total).then(|| lang.url(&spec.neutral(n + 1))),
+            pages: (1..=total)
+                .map(|k| PageLink {
+                    number: k,
+                    url: lang.url(&spec.neutral(k)),
+                    current: k == n,
+                })
+                .collect(),
         });
+        ListView {
+            heading: spec.heading.clone(),
+            intro: spec.intro.clone(),
+            empty: cards.is_empty(),
+            cards,
+            pagination,
+        }
+    }
+
+    /// Orders entity indexes for lists: everything but events by title; events upcoming
+    /// soonest first, then past newest first. Returns (others, events).
+    fn ordered(&self, lang: &Lang, idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+        let tz = &self.site.config.timezone;
+        let (events, mut others): (Vec<usize>, Vec<usize>) = idx
+            .into_iter()
+            .partition(|i| self.entities[*i].original.collection == Collection::Events);
+        others.sort_by_cached_key(|i| {
+            let item = self.entities[*i].shown(lang.code);
+            (markdown::slugify(&item.title), item.slug.clone())
+        });
+        let start = |i: &usize| {
+            self.entities[*i]
+                .original
+                .event()
+                .map(|e| first_instant(e.start, tz))
+                .unwrap_or_default()
+        };
+        let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events
+            .into_iter()
+            .partition(|i| lang.cards[*i].status == "upcoming");
+        upcoming.sort_by_key(|i| (start(i), *i));
+        past.sort_by_key(|i| (std::cmp::Reverse(start(i)), *i));
+        upcoming.extend(past);
+        (others, upcoming)
+    }
+
+    /// Sections by collection (portals, programs, networks, pages, then events upcoming and
+    /// past): the section names and the (section, entity) entries.
+    #[allow(clippy::type_complexity)]
+    fn sections_by_collection(
+        &self,
+        lang: &Lang,
+        idx: Vec<usize>,
+    ) -> Result<(Vec<String>, Vec<(Option<usize>, usize)>)> {
+        let (others, events) = self.ordered(lang, idx);
+        let mut sections = Vec::new();
+        let mut entries = Vec::new();
+        for c in [
+            Collection::Portals,
+            Collection::Programs,
+            Collection::Members,
+            Collection::Pages,
+        ] {
+            let list: Vec<usize> = others
+                .iter()
+                .copied()
+                .filter(|i| self.entities[*i].original.collection == c)
+                .collect();
+            if !list.is_empty() {
+                sections.push(lang.tr(collection_key(c))?);
+                let s = sections.len() - 1;
+                entries.extend(list.into_iter().map(|i| (Some(s), i)));
+            }
+        }
+        let (up, past): (Vec<usize>, Vec<usize>) = events
+            .into_iter()
+            .partition(|i| lang.cards[*i].status == "upcoming");
+        for (key, list) in [("section_events_upcoming", up), ("section_events_past", past)] {
+            if !list.is_empty() {
+                sections.push(lang.tr(key)?);
+                let s = sections.len() - 1;
+                entries.extend(list.into_iter().map(|i| (Some(s), i)));
+            }
+        }
+        Ok((sections, entries))
+    }
+
+    // ---- pages ----
+
+    fn collection_list(&self, lang: &Lang, collection: Collection) -> Result<ListSpec> {
+        let idx: Vec<usize> = (0..self.entities.len())
+            .filter(|i| self.entities[*i].original.collection == collection)
+            .collect();
+        let (others, events) = self.ordered(lang, idx);
+        let mut sections = Vec::new();
+        let mut entries = Vec::new();
+        if collection == Collection::Events {
+            let (up, past): (Vec<usize>, Vec<usize>) = events
+                .into_iter()
+                .partition(|i| lang.cards[*i].status == "upcoming");
+            for (key, list) in [("list_upcoming", up), ("list_past", past)] {
+                if !list.is_empty() {
+                    sections.push(lang.tr(key)?);
+                    let s = sections.len() - 1;
+                    entries.extend(list.into_iter().map(|i| (Some(s), i)));
+                }
+            }
+        } else {
+            entries.extend(others.into_iter().map(|i| (None, i)));
+        }
+        Ok(ListSpec {
+            heading: lang.tr(collection_key(collection))?,
+            intro: lang.tr(&format!("list_intro_{}", collection.name()))?,
+            base: format!("{}/", collection.name()),
+            sections,
+            entries,
+        })
+    }
+
+    fn home(&self, lang: &Lang) -> Result<HomeView> {
+        let all: Vec<usize> = (0..self.entities.len()).collect();
+        let (others, events) = self.ordered(lang, all);
+        let cards = &lang.cards;
+        let upcoming: Vec<Card> = events
+            .iter()
+            .filter(|i| cards[**i].status == "upcoming")
+            .take(HOME_UPCOMING)
+            .map(|i| cards[*i].clone())
+            .collect();
+        let mut resources: Vec<usize> = others
+            .into_iter()
+            .filter(|i| self.entities[*i].original.collection != Collection::Pages)
+            .collect();
+        resources.sort_by_key(|i| std::cmp::Reverse(self.entities[*i].original.reviewed));
+        let newest = resources
+            .iter()
+            .take(HOME_NEWEST)
+            .map(|i| cards[*i].clone())
+            .collect();
+        let mut professions: Vec<OccupationLink> = self
+            .site
+            .occupations
+            .iter()
+            .map(|o| self.occupation_link(lang, o))
+            .filter(|o| o.count > 0)
+            .collect();
+        professions.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        professions.truncate(HOME_PROFESSIONS);
+        let mut collections = Vec::new();
+        for c in Collection::ALL.into_iter().filter(|c| *c != Collection::Pages) {
+            collections.push(CollectionCount {
+                name: c.name().to_string(),
+                label: lang.tr(collection_key(c))?,
+                url: lang.url(&format!("{}/", c.name())),
+                count: self
+                    .entities
+                    .iter()
+                    .filter(|e| e.original.collection == c)
+                    .count(),
+            });
+        }
+        let about = self
+            .entities
+            .iter()
+            .find(|e| e.original.collection == Collection::Pages && e.original.slug == "about");
+        Ok(HomeView {
+            intro: lang.site.description.clone(),
+            about_url: about.map(|e| lang.url(&e.neutral())),
+            upcoming,
+            newest,
+            professions,
+            provinces: self.province_counts(lang),
+            collections,
+        })
+    }
+
+    fn province_counts(&self, lang: &Lang) -> Vec<ProvinceCount> {
+        Province::ALL
+            .iter()
+            .map(|p| ProvinceCount {
+                code: p.code().to_string(),
+                name: p.name(lang.code).to_string(),
+                url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+                count: self.by_province.get(p).map_or(0, Vec::len),
+            })
+            .collect()
+    }
+
+    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationGroup> {
+        let mut groups: Vec<OccupationGroup> = Vec::new();
+        for occ in &self.site.occupations {
+            let code = &occ.code[..2];
+            if groups.last().is_none_or(|g| g.code != code) {
+                groups.push(OccupationGroup {
+                    code: code.to_string(),
+                    title: group_title(lang, code),
+                    occupations: Vec::new(),
+                });
+            }
+            let link = self.occupation_link(lang, occ);
+            if let Some(g) = groups.last_mut() {
+                g.occupations.push(link);
+            }
+        }
+        groups
+    }
+
+    /// Every page of the default language, with its alternates in every language.
+    fn sitemap_urls(&self) -> Vec<SitemapUrl> {
+        let mut neutrals: Vec<&str> = self
+            .pages
+            .iter()
+            .filter(|p| p.lang == 0)
+            .filter(|p| !matches!(p.kind, PageKind::NotFound | PageKind::Sitemap | PageKind::Robots))
+            .map(|p| p.neutral.as_str())
+            .collect();
+        neutrals.sort_unstable();
+        neutrals.dedup();
+        let cfg = &self.site.config;
+        let mut urls = Vec::new();
+        for lang in &cfg.languages {
+            for neutral in &neutrals {
+                urls.push(SitemapUrl {
+                    loc: format!("{}{}{neutral}", self.origin, cfg.lang_root(lang)),
+                    alternates: self.alternates(neutral),
+                });
+            }
+        }
+        urls
     }
 
     fn upcoming(&self, e: &Event) -> bool {
@@ -366,252 +900,10 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// Splits a sectioned list of cards into pages of [`PAGE_SIZE`], each card that opens a
-    /// section (or continues one at the top of a page) carrying the section's heading.
-    fn paged_lists(
-        &self,
-        lang: &Lang,
-        neutral_base: &str,
-        heading: &str,
-        intro: &str,
-        sections: Vec<(Option<String>, Vec<Card>)>,
-    ) -> Vec<(String, ListView)> {
-        let flat: Vec<(Option<String>, Card)> = sections
-            .into_iter()
-            .flat_map(|(name, cards)| cards.into_iter().map(move |c| (name.clone(), c)))
-            .collect();
-        let total = flat.len().div_ceil(PAGE_SIZE).max(1);
-        let page_neutral = |n: usize| {
-            if n == 1 {
-                neutral_base.to_string()
-            } else {
-                format!("{neutral_base}page/{n}/")
-            }
-        };
-        let mut out = Vec::new();
-        for n in 1..=total {
-            let chunk = flat.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE);
-            let mut prev: Option<&Option<String>> = None;
-            let cards = chunk
-                .map(|(section, card)| {
-                    let mut card = card.clone();
-                    if prev != Some(section) {
-                        card.section = section.clone();
-                    }
-                    prev = Some(section);
-                    card
-                })
-                .collect::<Vec<_>>();
-            let pagination = (total > 1).then(|| Pagination {
-                current: n,
-                total,
-                prev_url: (n > 1).then(|| lang.url(&page_neutral(n - 1))),
-                next_url: (n < total).then(|| lang.url(&page_neutral(n + 1))),
-                pages: (1..=total)
-                    .map(|k| PageLink {
-                        number: k,
-                        url: lang.url(&page_neutral(k)),
-                        current: k == n,
-                    })
-                    .collect(),
-            });
-            out.push((
-                page_neutral(n),
-                ListView {
-                    heading: heading.to_string(),
-                    intro: intro.to_string(),
-                    empty: cards.is_empty(),
-                    cards,
-                    pagination,
-                },
-            ));
-        }
-        out
-    }
-
-    /// Orders entity indexes for lists: events upcoming soonest first then past newest first,
-    /// everything else by title.
-    fn ordered(&self, lang: &Lang, mut idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
-        let tz = &self.site.config.timezone;
-        let (mut events, mut others): (Vec<usize>, Vec<usize>) = idx
-            .drain(..)
-            .partition(|i| self.entities[*i].original.collection == Collection::Events);
-        others.sort_by_cached_key(|i| {
-            let item = self.entities[*i].shown(lang.code);
-            (markdown::slugify(&item.title), item.slug.clone())
-        });
-        let start = |i: &usize| {
-            self.entities[*i]
-                .original
-                .event()
-                .map(|e| first_instant(e.start, tz))
-                .unwrap_or_default()
-        };
-        let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events.drain(..).partition(|i| {
-            self.entities[*i]
-                .original
-                .event()
-                .is_some_and(|e| self.upcoming(e))
-        });
-        upcoming.sort_by_key(|i| (start(i), *i));
-        past.sort_by_key(|i| (std::cmp::Reverse(start(i)), *i));
-        upcoming.extend(past);
-        (others, upcoming)
-    }
-
-    /// Sections by collection (portals, programs, networks, events), events split into upcoming
-    /// and past.
-    fn sections_by_collection(
-        &self,
-        lang: &Lang,
-        idx: Vec<usize>,
-        cards: &[Card],
-    ) -> Result<Vec<(Option<String>, Vec<Card>)>> {
-        let (others, events) = self.ordered(lang, idx);
-        let mut sections = Vec::new();
-        for c in [
-            Collection::Portals,
-            Collection::Programs,
-            Collection::Members,
-            Collection::Pages,
-        ] {
-            let list: Vec<Card> = others
-                .iter()
-                .filter(|i| self.entities[**i].original.collection == c)
-                .map(|i| cards[*i].clone())
-                .collect();
-            if !list.is_empty() {
-                sections.push((Some(lang.tr(collection_key(c))?), list));
-            }
-        }
-        let (up, past): (Vec<&usize>, Vec<&usize>) =
-            events.iter().partition(|i| cards[**i].status == "upcoming");
-        for (key, list) in [("list_upcoming", up), ("list_past", past)] {
-            if !list.is_empty() {
-                sections.push((
-                    Some(format!("{}: {}", lang.tr("collection_events")?, lang.tr(key)?)),
-                    list.into_iter().map(|i| cards[*i].clone()).collect(),
-                ));
-            }
-        }
-        Ok(sections)
-    }
-
-    // ---- pages ----
-
-    fn home(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
-        let all: Vec<usize> = (0..self.entities.len()).collect();
-        let (others, events) = self.ordered(lang, all);
-        let upcoming: Vec<Card> = events
-            .iter()
-            .filter(|i| cards[**i].status == "upcoming")
-            .take(HOME_UPCOMING)
-            .map(|i| cards[*i].clone())
-            .collect();
-        let mut resources: Vec<usize> = others
-            .into_iter()
-            .filter(|i| self.entities[*i].original.collection != Collection::Pages)
-            .collect();
-        resources.sort_by_key(|i| std::cmp::Reverse(self.entities[*i].original.reviewed));
-        let newest = resources
-            .iter()
-            .take(HOME_NEWEST)
-            .map(|i| cards[*i].clone())
-            .collect();
-        let mut professions: Vec<OccupationLink> = self
-            .site
-            .occupations
-            .iter()
-            .map(|o| self.occupation_link(lang, o))
-            .filter(|o| o.count > 0)
-            .collect();
-        professions.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-        professions.truncate(HOME_PROFESSIONS);
-        let provinces = self.province_counts(lang);
-        let mut collections = Vec::new();
-        for c in Collection::ALL.into_iter().filter(|c| *c != Collection::Pages) {
-            collections.push(CollectionCount {
-                name: c.name().to_string(),
-                label: lang.tr(collection_key(c))?,
-                url: lang.url(&format!("{}/", c.name())),
-                count: self
-                    .entities
-                    .iter()
-                    .filter(|e| e.original.collection == c)
-                    .count(),
-            });
-        }
-        let about = self
-            .entities
-            .iter()
-            .find(|e| e.original.collection == Collection::Pages && e.original.slug == "about");
-        let home = HomeView {
-            intro: lang.site.description.clone(),
-            about_url: about.map(|e| lang.url(&e.neutral())),
-            upcoming,
-            newest,
-            professions,
-            provinces,
-            collections,
-        };
-        let title = lang.site.title.clone();
-        let mut ctx = self.context(lang, "", &title, "")?;
-        ctx.insert("home", &home);
-        self.push_page(lang, "home.html", "", ctx);
-        Ok(())
-    }
-
-    fn province_counts(&self, lang: &Lang) -> Vec<ProvinceCount> {
-        Province::ALL
-            .iter()
-            .map(|p| ProvinceCount {
-                code: p.code().to_string(),
-                name: p.name(lang.code).to_string(),
-                url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
-                count: self.by_province.get(p).map_or(0, Vec::len),
-            })
-            .collect()
-    }
-
-    fn collection_list(&mut self, lang: &Lang, collection: Collection, cards: &[Card]) -> Result<()> {
-        let idx: Vec<usize> = (0..self.entities.len())
-            .filter(|i| self.entities[*i].original.collection == collection)
-            .collect();
-        let (others, events) = self.ordered(lang, idx);
-        let sections = if collection == Collection::Events {
-            let (up, past): (Vec<usize>, Vec<usize>) =
-                events.into_iter().partition(|i| cards[*i].status == "upcoming");
-            vec![
-                (
-                    Some(lang.tr("list_upcoming")?),
-                    up.into_iter().map(|i| cards[i].clone()).collect(),
-                ),
-                (
-                    Some(lang.tr("list_past")?),
-                    past.into_iter().map(|i| cards[i].clone()).collect(),
-                ),
-            ]
-            .into_iter()
-            .filter(|(_, c): &(Option<String>, Vec<Card>)| !c.is_empty())
-            .collect()
-        } else {
-            vec![(None, others.into_iter().map(|i| cards[i].clone()).collect())]
-        };
-        let heading = lang.tr(collection_key(collection))?;
-        let intro = lang.tr(&format!("list_intro_{}", collection.name()))?;
-        let base = format!("{}/", collection.name());
-        for (neutral, list) in self.paged_lists(lang, &base, &heading, &intro, sections) {
-            let mut ctx = self.context(lang, &neutral, &heading, &intro)?;
-            ctx.insert("list", &list);
-            self.push_page(lang, "list.html", &neutral, ctx);
-        }
-        Ok(())
-    }
-
-    fn item_page(&mut self, lang: &Lang, i: usize, card: &Card) -> Result<()> {
+    fn item_view(&self, lang: &Lang, i: usize) -> Result<ItemView> {
+        let card = &lang.cards[i];
         let entity = &self.entities[i];
         let item = entity.shown(lang.code);
-        let neutral = entity.neutral();
         let cfg = &self.site.config;
         let tz = &cfg.timezone;
         let yes = |s: &Option<String>| s.clone();
@@ -775,83 +1067,7 @@ impl<'a> Planner<'a> {
             event: event_view,
             action_url,
         };
-        let template = if item.collection == Collection::Pages {
-            "page.html"
-        } else {
-            "item.html"
-        };
-        let mut ctx = self.context(lang, &neutral, &item.title, &card.summary)?;
-        ctx.insert("item", &view);
-        self.push_page(lang, template, &neutral, ctx);
-        Ok(())
-    }
-
-    fn occupations(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
-        let mut groups: Vec<OccupationGroup> = Vec::new();
-        for occ in &self.site.occupations {
-            let code = &occ.code[..2];
-            if groups.last().is_none_or(|g| g.code != code) {
-                groups.push(OccupationGroup {
-                    code: code.to_string(),
-                    title: lang
-                        .t
-                        .get(&format!("noc_group_{code}"))
-                        .cloned()
-                        .unwrap_or_else(|| format!("NOC {code}")),
-                    occupations: Vec::new(),
-                });
-            }
-            let link = self.occupation_link(lang, occ);
-            if let Some(g) = groups.last_mut() {
-                g.occupations.push(link);
-            }
-        }
-        let title = lang.tr("title_occupations")?;
-        let intro = lang.tr("intro_occupations")?;
-        let mut ctx = self.context(lang, "occupations/", &title, &intro)?;
-        ctx.insert("groups", &groups);
-        self.push_page(lang, "occupations.html", "occupations/", ctx);
-
-        for (gi, group) in groups.iter().enumerate() {
-            for link in &group.occupations {
-                let Some(occ) = self.site.occupation(&link.code) else {
-                    continue;
-                };
-                let idx = self.by_code.get(occ.code.as_str()).cloned().unwrap_or_default();
-                let sections = self.sections_by_collection(lang, idx, cards)?;
-                let heading = format!("{} – {}", occ.code, link.title);
-                let base = format!("occupations/{}/", occ.code);
-                let note = self.note_view(lang, &occ.code);
-                let draws = self
-                    .site
-                    .draws
-                    .iter()
-                    .filter(|d| d.professions.contains(&occ.code))
-                    .map(|d| self.draw_view(lang, d))
-                    .collect::<Result<Vec<_>>>()?;
-                for (n, (neutral, list)) in self
-                    .paged_lists(lang, &base, &heading, "", sections)
-                    .into_iter()
-                    .enumerate()
-                {
-                    let view = OccupationView {
-                        code: occ.code.clone(),
-                        title: link.title.clone(),
-                        teer: occ.teer,
-                        teer_label: lang.tr(&format!("teer_{}", occ.teer))?,
-                        group: groups[gi].title.clone(),
-                        note: if n == 0 { note.clone() } else { None },
-                        draws: if n == 0 { draws.clone() } else { Vec::new() },
-                        list,
-                    };
-                    let description = note.as_ref().map(|n| n.summary.clone()).unwrap_or_default();
-                    let mut ctx = self.context(lang, &neutral, &heading, &description)?;
-                    ctx.insert("occupation", &view);
-                    self.push_page(lang, "occupation.html", &neutral, ctx);
-                }
-            }
-        }
-        Ok(())
+        Ok(view)
     }
 
     fn note_view(&self, lang: &Lang, code: &str) -> Option<NoteView> {
@@ -883,36 +1099,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn provinces(&mut self, lang: &Lang, cards: &[Card]) -> Result<()> {
-        let counts = self.province_counts(lang);
-        let title = lang.tr("title_provinces")?;
-        let intro = lang.tr("intro_provinces")?;
-        let mut ctx = self.context(lang, "provinces/", &title, &intro)?;
-        ctx.insert("provinces", &counts);
-        self.push_page(lang, "provinces.html", "provinces/", ctx);
-
-        let national = self.by_province.get(&Province::CA).cloned().unwrap_or_default();
-        for (p, count) in Province::ALL.iter().zip(&counts) {
-            let own = self.by_province.get(p).cloned().unwrap_or_default();
-            let mut sections = self.sections_by_collection(lang, own, cards)?;
-            if *p != Province::CA {
-                let (others, events) = self.ordered(lang, national.clone());
-                let list: Vec<Card> = others.iter().chain(&events).map(|i| cards[*i].clone()).collect();
-                if !list.is_empty() {
-                    sections.push((Some(lang.tr("section_national")?), list));
-                }
-            }
-            let base = format!("provinces/{}/", p.code().to_lowercase());
-            for (neutral, list) in self.paged_lists(lang, &base, &count.name, "", sections) {
-                let mut ctx = self.context(lang, &neutral, &count.name, "")?;
-                ctx.insert("province", count);
-                ctx.insert("list", &list);
-                self.push_page(lang, "province.html", &neutral, ctx);
-            }
-        }
-        Ok(())
-    }
-
     fn draw_view(&self, lang: &Lang, d: &Draw) -> Result<DrawView> {
         let crs = match (d.crs_min, d.crs_max) {
             (Some(a), Some(b)) if a == b => a.to_string(),
@@ -942,70 +1128,13 @@ impl<'a> Planner<'a> {
             source: Self::source_view(&d.source),
         })
     }
+}
 
-    fn draws_page(&mut self, lang: &Lang) -> Result<()> {
-        let draws = self
-            .site
-            .draws
-            .iter()
-            .map(|d| self.draw_view(lang, d))
-            .collect::<Result<Vec<_>>>()?;
-        let title = lang.tr("title_draws")?;
-        let intro = lang.tr("intro_draws")?;
-        let mut ctx = self.context(lang, "draws/", &title, &intro)?;
-        ctx.insert("draws", &draws);
-        self.push_page(lang, "draws.html", "draws/", ctx);
-        Ok(())
-    }
-
-    /// The sitemap (every page in every language, with its alternates) and robots.txt.
-    fn site_files(&mut self) -> Result<()> {
-        let cfg = &self.site.config;
-        let default = cfg.default_language().to_string();
-        let seen: BTreeSet<String> = self.sitemap.iter().cloned().collect();
-        let mut urls = Vec::new();
-        for lang in &cfg.languages {
-            for neutral in &seen {
-                let root = cfg.lang_root(lang);
-                let path = format!("{root}{neutral}");
-                let alternates = cfg
-                    .languages
-                    .iter()
-                    .map(|l| {
-                        let p = format!("{}{neutral}", cfg.lang_root(l));
-                        Alternate {
-                            lang: l.clone(),
-                            name: language_name(l).to_string(),
-                            href: format!("{}{p}", self.origin),
-                            path: p,
-                        }
-                    })
-                    .collect();
-                urls.push(SitemapUrl {
-                    loc: format!("{}{path}", self.origin),
-                    alternates,
-                });
-            }
-        }
-        let mut ctx = Context::new();
-        ctx.insert("urls", &urls);
-        ctx.insert("base_url", &cfg.base_url);
-        self.jobs.push(Job {
-            template: "sitemap.xml",
-            context: ctx,
-            out: "sitemap.xml".to_string(),
-        });
-        let mut ctx = Context::new();
-        ctx.insert("sitemap_url", &format!("{}sitemap.xml", cfg.base_url));
-        ctx.insert("base_url", &cfg.base_url);
-        ctx.insert("default_language", &default);
-        self.jobs.push(Job {
-            template: "robots.txt",
-            context: ctx,
-            out: "robots.txt".to_string(),
-        });
-        Ok(())
-    }
+fn group_title(lang: &Lang, code: &str) -> String {
+    lang.t
+        .get(&format!("noc_group_{code}"))
+        .cloned()
+        .unwrap_or_else(|| format!("NOC {code}"))
 }
 
 fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
