@@ -19,6 +19,55 @@ use crate::output::OutputFile;
 use crate::theme::Theme;
 use pages::{Page, Plan};
 
+/// The theme's static files as published: CSS and JS get a content hash in their name
+/// (`style.3f2a9c1e0b.css`) so they can be cached for ever; templates link them through the
+/// `asset(path=...)` function, which knows each file's published URL.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Path under `static/` as in the theme -> published path under the output folder.
+    published: BTreeMap<String, String>,
+    base_path: String,
+}
+
+impl Assets {
+    pub fn new(theme: &Theme, base_path: &str) -> Self {
+        let published = theme
+            .statics
+            .iter()
+            .map(|(rel, file)| (rel.clone(), format!("static/{}", fingerprinted(rel, &file.bytes))))
+            .collect();
+        Self {
+            published,
+            base_path: base_path.to_string(),
+        }
+    }
+
+    /// The output path of a theme static file.
+    pub fn published(&self, rel: &str) -> Option<&str> {
+        self.published.get(rel).map(String::as_str)
+    }
+
+    /// The URL templates link to.
+    pub fn url(&self, rel: &str) -> Option<String> {
+        self.published(rel).map(|p| format!("{}{p}", self.base_path))
+    }
+}
+
+/// `style.css` -> `style.<10 hex digits of its SHA-256>.css` for CSS and JS; other files keep
+/// their names (content may link to them).
+pub fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let Some((stem, ext)) = rel.rsplit_once('.') else {
+        return rel.to_string();
+    };
+    if !matches!(ext, "css" | "js") {
+        return rel.to_string();
+    }
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("{stem}.{hex}.{ext}")
+}
+
 /// The theme's templates, compiled.
 pub struct Templates {
     tera: Tera,
@@ -44,9 +93,16 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 ];
 
 impl Templates {
-    pub fn compile(theme: &Theme) -> Result<Self> {
+    pub fn compile(theme: &Theme, assets: &Assets) -> Result<Self> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        let assets = assets.clone();
+        tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| {
+            let path: String = kwargs.must_get("path")?;
+            assets.url(&path).ok_or_else(|| {
+                tera::Error::message(format!("asset(path={path:?}): the theme has no static/{path}"))
+            })
+        });
         let mut shown = BTreeMap::new();
         let mut sources = Vec::new();
         for (name, file) in &theme.templates {
@@ -126,14 +182,15 @@ pub fn render_site(
     now: Date,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    let templates = Templates::compile(theme)?;
+    let assets = Assets::new(theme, &site.config.base_path);
+    let templates = Templates::compile(theme, &assets)?;
     let t0 = std::time::Instant::now();
     let plan = Plan::new(site, theme, now)?;
     crate::site::stage_time("plan", t0);
     render_pages(&plan, &templates, &plan.pages, sink)?;
     let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
     for (rel, file) in &theme.statics {
-        let path = format!("static/{rel}");
+        let path = assets.published(rel).unwrap_or(rel).to_string();
         if !paths.insert(path.clone()) {
             return Err(duplicate(&path));
         }
@@ -181,4 +238,22 @@ pub fn render_pages(
             .map_err(|e| templates.error(e, Some(&out)))?;
         sink(OutputFile::new(out, html))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprinted;
+
+    #[test]
+    fn css_and_js_get_content_hashes() {
+        let a = fingerprinted("style.css", b"body{}");
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style.css".len() + 11,
+            "{a}"
+        );
+        assert_ne!(a, fingerprinted("style.css", b"body{color:red}"));
+        assert_eq!(a, fingerprinted("style.css", b"body{}"));
+        assert_eq!(fingerprinted("js/search.js", b"x").split('.').count(), 3);
+        assert_eq!(fingerprinted("logo.png", b"x"), "logo.png");
+    }
 }

@@ -232,7 +232,6 @@ impl<'a> Plan<'a> {
                     base_url: cfg.base_url.clone(),
                     lang: code.to_string(),
                     lang_root: root.clone(),
-                    static_root: format!("{}static/", cfg.base_path),
                     menu: Vec::new(),
                     build_date: now.to_string(),
                 },

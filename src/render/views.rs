@@ -13,8 +13,6 @@ pub struct SiteView {
     pub lang: String,
     /// `/` or `/fr/` (under the base path): the home page in this language.
     pub lang_root: String,
-    /// Where the theme's static files are served from.
-    pub static_root: String,
     pub menu: Vec<MenuLink>,
     /// The build date in the site's time zone, ISO form.
     pub build_date: String,
