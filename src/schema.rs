@@ -313,6 +313,14 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
     }
 
+    /// Where each field's value sits in the file, for problems found after loading.
+    pub fn positions(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        self.map
+            .iter()
+            .map(|(key, _)| (key.clone(), self.at(self.index.value(key))))
+            .collect()
+    }
+
     /// Marks a field as known without reading it (read elsewhere, or reserved).
     pub fn allow(&mut self, key: &'static str) {
         self.known.push(key);

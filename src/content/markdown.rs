@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use super::model::{Body, Heading};
+use super::model::{Body, BodyLink, Heading};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -16,7 +16,19 @@ fn options() -> Options {
 /// Renders a body. Root-relative links (`/provinces/on/`) are placed under `lang_root`
 /// (`/`, `/fr/`, or a base path such as `/hub/fr/`), so the same Markdown serves every language.
 pub fn render(source: &str, lang_root: &str) -> Body {
-    let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    let mut links = Vec::new();
+    let mut events: Vec<Event> = Parser::new_ext(source, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+                links.push(BodyLink {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                });
+            }
+            event
+        })
+        .collect();
     let headings = anchor_headings(&mut events);
     for event in events.iter_mut() {
         rewrite_links(event, lang_root);
@@ -30,6 +42,7 @@ pub fn render(source: &str, lang_root: &str) -> Body {
         html: out,
         text,
         headings,
+        links,
     }
 }
 

@@ -136,6 +136,12 @@ fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>)
     (out, refs)
 }
 
+/// The 1-based line of `text` that its suffix `body` starts on.
+fn body_line(text: &str, body: &str) -> usize {
+    let start = text.len().saturating_sub(body.len());
+    text[..start].matches('\n').count() + 1
+}
+
 pub fn is_noc_code(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -174,6 +180,7 @@ pub fn item(
         );
     }
 
+    let positions = f.positions();
     let title = f.req_str("title");
     let summary = f.opt_str("summary");
     let is_page = collection == Collection::Pages;
@@ -306,6 +313,8 @@ pub fn item(
             reviewed,
             draft,
             body,
+            body_line: body_line(text, body_src),
+            positions,
             details,
         },
         refs,
@@ -417,6 +426,7 @@ pub fn note(
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
+    let positions = f.positions();
     let summary = f.opt_str("summary");
     let source = f.req_str("source");
     let reviewed = f.req_date("reviewed");
@@ -436,6 +446,8 @@ pub fn note(
         note: OccupationNote {
             code: stem.to_string(),
             body: markdown::render(body_src, &config.lang_root(&lang)),
+            body_line: body_line(text, body_src),
+            positions,
             lang,
             path: file.rel.clone(),
             summary,

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod pages;
+pub mod schedule;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,8 +20,9 @@ use crate::output::OutputFile;
 use crate::theme::Theme;
 use pages::{Page, Plan};
 
-/// The theme's static files as published: CSS and JS get a content hash in their name
-/// (`style.3f2a9c1e0b.css`) so they can be cached for ever; templates link them through the
+/// The theme's static files as published: CSS and JS get a content hash in their name and live
+/// under `assets/` (`assets/style.3f2a9c1e0b.css`), a folder served with long immutable caching;
+/// other files keep their names under `static/`. Templates link them through the
 /// `asset(path=...)` function, which knows each file's published URL.
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
@@ -34,7 +36,11 @@ impl Assets {
         let published = theme
             .statics
             .iter()
-            .map(|(rel, file)| (rel.clone(), format!("static/{}", fingerprinted(rel, &file.bytes))))
+            .map(|(rel, file)| {
+                let name = fingerprinted(rel, &file.bytes);
+                let folder = if name == *rel { "static" } else { "assets" };
+                (rel.clone(), format!("{folder}/{name}"))
+            })
             .collect();
         Self {
             published,
@@ -196,6 +202,12 @@ pub fn render_site(
         }
         sink(OutputFile::new(path, file.bytes.clone()))?;
     }
+    let next = serde_json::to_vec_pretty(&schedule::next_change(site, now))
+        .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
+    if !paths.insert("next-change.json".to_string()) {
+        return Err(duplicate("next-change.json"));
+    }
+    sink(OutputFile::new("next-change.json", next))?;
     Ok(paths.len())
 }
 
