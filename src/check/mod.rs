@@ -109,15 +109,29 @@ pub fn report(findings: &Findings, format: Format) -> String {
         findings.count(Severity::Warning),
         findings.count(Severity::Note),
     );
+    let counts = format!(
+        "{}, {}, {}",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(n, "note")
+    );
     let summary = match findings.pages {
-        Some(pages) => format!("{e} errors, {w} warnings, {n} notes; {pages} pages checked"),
-        None => format!("{e} errors, {w} warnings, {n} notes; the site did not build"),
+        Some(pages) => format!("{counts}; {pages} pages checked"),
+        None => format!("{counts}; the site did not build"),
     };
     match format {
         Format::Human => out.push_str(&format!("{summary}\n")),
         Format::Github => out.push_str(&format!("{}\n", escape_data(&summary))),
     }
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// One GitHub Actions annotation: `::error file=...,line=...,col=...::message`.
