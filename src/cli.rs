@@ -62,6 +62,10 @@ pub struct CheckArgs {
     /// Exit non-zero on warnings too, not only on errors
     #[arg(long)]
     pub strict: bool,
+    /// Show warnings and notes only for these files (e.g. the files a pull request changes);
+    /// errors are always shown. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub only: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

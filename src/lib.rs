@@ -57,7 +57,10 @@ pub fn run(command: Command) -> Result<()> {
                 external: args.external,
                 cache: args.cache,
             };
-            let findings = check::run(&opts)?;
+            let mut findings = check::run(&opts)?;
+            if !args.only.is_empty() {
+                findings.keep_only(&args.only);
+            }
             print!("{}", check::report(&findings, format));
             let errors = findings.count(error::Severity::Error);
             let warnings = findings.count(error::Severity::Warning);

@@ -1113,3 +1113,17 @@ fn netlify_config_parses_and_its_csp_allows_everything_pages_load() {
     }
     assert!(pages > 100, "{pages} pages");
 }
+
+#[test]
+fn check_only_shows_warnings_for_the_given_files() {
+    let site = Site::fixture("valid");
+    let out = site.iehp(&["check", "--now", NOW, "--only", "content/programs/bridging.md"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("content/programs/bridging.md:11:11: warning"),
+        "{text}"
+    );
+    assert!(!text.contains("content/portals/ontario-matching.md"), "{text}");
+    assert!(text.contains("about other files not shown"), "{text}");
+}

@@ -35,9 +35,20 @@ pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
     /// Pages rendered, when the site got that far.
     pub pages: Option<usize>,
+    /// Warnings and notes left out by [`Findings::keep_only`].
+    pub hidden: usize,
 }
 
 impl Findings {
+    /// Keeps errors everywhere, and warnings and notes only for `paths`: a pull request's
+    /// reviewers see what its own files need without a flood from the rest of the hub.
+    pub fn keep_only(&mut self, paths: &[PathBuf]) {
+        let before = self.diagnostics.len();
+        self.diagnostics
+            .retain(|d| d.is_error() || paths.iter().any(|p| p == &d.path));
+        self.hidden += before - self.diagnostics.len();
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
@@ -115,10 +126,16 @@ pub fn report(findings: &Findings, format: Format) -> String {
         plural(w, "warning"),
         plural(n, "note")
     );
-    let summary = match findings.pages {
+    let mut summary = match findings.pages {
         Some(pages) => format!("{counts}; {pages} pages checked"),
         None => format!("{counts}; the site did not build"),
     };
+    if findings.hidden > 0 {
+        summary.push_str(&format!(
+            " ({} warnings and notes about other files not shown)",
+            findings.hidden
+        ));
+    }
     match format {
         Format::Human => out.push_str(&format!("{summary}\n")),
         Format::Github => out.push_str(&format!("{}\n", escape_data(&summary))),
