@@ -46,6 +46,46 @@ pub fn render(source: &str, lang_root: &str) -> Body {
     }
 }
 
+/// The HTML `render(source, from_root)` gave, with its root-relative links placed under
+/// `to_root` instead: exactly what `render(source, to_root)` gives, without parsing the Markdown
+/// again (every item without a translation is shown under each other language). Sound because
+/// in rendered Markdown a literal `<` or `>` only opens or closes a tag (text, code and raw HTML
+/// have them escaped), so `href="` and `src="` inside a tag are always attributes.
+pub fn relocate(html: &str, from_root: &str, to_root: &str) -> String {
+    if from_root == to_root {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        out.push_str(&rest[..open]);
+        out.push_str(&relocate_tag(&rest[open..close], from_root, to_root));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn relocate_tag(tag: &str, from_root: &str, to_root: &str) -> String {
+    let mut out = String::with_capacity(tag.len() + 16);
+    let mut rest = tag;
+    while let Some(i) = rest.find("=\"") {
+        let (before, after) = rest.split_at(i + 2);
+        out.push_str(before);
+        rest = after;
+        if (before.ends_with(" href=\"") || before.ends_with(" src=\""))
+            && let Some(tail) = rest.strip_prefix(from_root)
+            && !(from_root == "/" && tail.starts_with('/'))
+        {
+            out.push_str(to_root);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Gives every heading an id (its own `{#id}` or one made from its text, unique in the body) and
 /// demotes `#` headings to `##`, since the page's title is its only `h1`.
 fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
@@ -215,6 +255,26 @@ mod tests {
         assert!(body.html.contains("href=\"/fr/provinces/on/\""), "{}", body.html);
         assert!(body.html.contains("href=\"https://example.org/\""));
         assert!(body.html.contains("href=\"#top\""));
+    }
+
+    #[test]
+    fn relocating_equals_rendering_under_the_other_root() {
+        let docs = [
+            "[a](/provinces/on/) [b](//cdn.example/x) [c](https://e.org/) [d](#top) [e](/)\n",
+            "![img](/static/logo.png \"t\") and `href=\"/x\"` and <a href=\"/raw\">raw</a>\n",
+            "```\n<a href=\"/in-code\">\n```\n\n[rel](about/) [q](/a?b=\"c\")\n",
+            "Text with href=\"/not-a-link\" in it. [x](/hub/already/)\n",
+        ];
+        for doc in docs {
+            for (from, to) in [("/", "/fr/"), ("/hub/", "/hub/fr/")] {
+                let original = render(doc, from).html;
+                assert_eq!(
+                    relocate(&original, from, to),
+                    render(doc, to).html,
+                    "{doc:?} {from} -> {to}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1049,7 +1049,11 @@ impl<'a> Plan<'a> {
         let body_html = if item.lang == lang.code {
             item.body.html.clone()
         } else {
-            markdown::render(&item.body.source, &lang.root).html
+            markdown::relocate(
+                &item.body.html,
+                &self.site.config.lang_root(&item.lang),
+                &lang.root,
+            )
         };
         let view = ItemView {
             card: card.clone(),
@@ -1085,7 +1089,11 @@ impl<'a> Plan<'a> {
         let body_html = if note.lang == lang.code {
             note.body.html.clone()
         } else {
-            markdown::render(&note.body.source, &lang.root).html
+            markdown::relocate(
+                &note.body.html,
+                &self.site.config.lang_root(&note.lang),
+                &lang.root,
+            )
         };
         Some(NoteView {
             summary: note.summary.clone().unwrap_or_default(),
