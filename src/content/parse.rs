@@ -577,3 +577,117 @@ pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::discover::FileKind;
+
+    const EVENT: &str = "---\ntitle: \"Summit: 2025\"\nsummary: A day in Montréal.\nprovince: [ON, QC]\nprofessions:\n  - \"31301\"\nstart: 2025-11-22T09:30:00-05:00\nend: 2025-11-22\nformat: hybrid\nlocation: Toronto, ON\npartners: [A, B]\nsource: https://example.org/\nreviewed: 2025-06-26\n---\n\n## Details\n\n- [Register](/events/) *now*\n";
+
+    fn config() -> Config {
+        crate::config::parse(
+            std::path::Path::new("site.yaml"),
+            "title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\n",
+        )
+        .unwrap()
+    }
+
+    fn parse_event(text: &str) -> (bool, Vec<Diagnostic>) {
+        let file = SourceFile {
+            kind: FileKind::Item {
+                collection: Collection::Events,
+                stem: "x".into(),
+                lang: None,
+            },
+            rel: "content/events/x.md".into(),
+            abs: "/nonexistent/x.md".into(),
+        };
+        let mut diags = Vec::new();
+        let parsed = decode(&file, text.as_bytes(), &mut diags)
+            .and_then(|t| item(&file, Collection::Events, "x", None, &t, &config(), &mut diags));
+        (parsed.is_some(), diags)
+    }
+
+    #[test]
+    fn the_sample_event_is_valid() {
+        let (ok, diags) = parse_event(EVENT);
+        assert!(ok && diags.is_empty(), "{diags:?}");
+    }
+
+    /// Copies of `text` with a few characters replaced, inserted or removed, deterministically.
+    fn corruptions(text: &str, n: usize) -> Vec<String> {
+        // A small xorshift generator is enough to vary the corruption.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let noise = [
+            '\0', ':', '-', '"', '\'', '[', ']', '{', '}', '&', '*', '!', '|', '>', '#', '\n', ' ', 'é',
+            '\u{feff}', '\t',
+        ];
+        (0..n)
+            .map(|_| {
+                let mut chars: Vec<char> = text.chars().collect();
+                for _ in 0..(next() % 4 + 1) {
+                    let at = (next() as usize) % chars.len().max(1);
+                    let c = noise[(next() as usize) % noise.len()];
+                    match next() % 3 {
+                        0 if at < chars.len() => chars[at] = c,
+                        2 if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        _ => chars.insert(at.min(chars.len()), c),
+                    }
+                }
+                chars.into_iter().collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn corrupted_data_files_and_settings_never_panic() {
+        let draws = "- date: 2024-03-07\n  program: OINP\n  invitations: 2104\n  crs_min: 352\n  crs_max: 421\n  professions: [\"31301\"]\n  source: https://e.org\n";
+        let file = SourceFile {
+            kind: FileKind::Draws,
+            rel: "content/data/draws.yaml".into(),
+            abs: "/nonexistent".into(),
+        };
+        for text in corruptions(draws, 1500) {
+            let mut diags = Vec::new();
+            let _ = super::draws(&file, &text, &mut diags);
+            let _ = super::noc(&file, &text, &mut diags);
+        }
+        let site =
+            "title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\nmenu:\n  - title: A\n    url: /a/\n";
+        for text in corruptions(site, 1500) {
+            let _ = crate::config::parse(std::path::Path::new("site.yaml"), &text);
+        }
+    }
+
+    /// No input may panic: every prefix of a valid file, and many corrupted copies of it, give
+    /// either an item or positioned problems.
+    #[test]
+    fn truncated_and_corrupted_files_never_panic() {
+        for cut in 0..=EVENT.len() {
+            if !EVENT.is_char_boundary(cut) {
+                continue;
+            }
+            let (ok, diags) = parse_event(&EVENT[..cut]);
+            assert!(
+                ok || !diags.is_empty(),
+                "cut at {cut}: neither an item nor a problem"
+            );
+        }
+        for text in corruptions(EVENT, 2000) {
+            let (ok, diags) = parse_event(&text);
+            assert!(ok || !diags.is_empty(), "{text:?}: neither an item nor a problem");
+            for d in &diags {
+                assert_eq!(d.path, std::path::Path::new("content/events/x.md"));
+            }
+        }
+    }
+}
