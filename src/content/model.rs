@@ -142,6 +142,13 @@ pub enum Format {
     Hybrid,
 }
 
+/// A form a page can carry (front matter `form:`, pages only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageForm {
+    /// Employers' inquiry, sent to the host's form handling (Netlify Forms).
+    EmployerInquiry,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventLanguage {
     En,
@@ -185,6 +192,8 @@ pub struct Item {
     pub draft: bool,
     pub body: Body,
     pub details: Details,
+    /// Pages only.
+    pub form: Option<PageForm>,
 }
 
 #[derive(Debug, Clone)]

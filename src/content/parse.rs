@@ -203,6 +203,12 @@ pub fn item(
     };
     let reviewed = f.req_date("reviewed");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    // Other collections leave `form` unread, so `finish` reports it as unknown there.
+    let form = if is_page {
+        f.opt_choice("form", &[("employer-inquiry", PageForm::EmployerInquiry)])
+    } else {
+        None
+    };
     let slug_field = f.opt_str("slug");
     let slug_pos = {
         let (line, col) = if slug_field.is_some() {
@@ -307,6 +313,7 @@ pub fn item(
             draft,
             body,
             details,
+            form,
         },
         refs,
         slug_pos,
