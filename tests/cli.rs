@@ -6,6 +6,9 @@ use std::process::{Command, Output};
 
 const NOW: &str = "2025-09-01";
 
+#[path = "cli/readers.rs"]
+mod readers;
+
 struct Site {
     dir: tempfile::TempDir,
 }

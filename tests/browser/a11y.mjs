@@ -117,6 +117,33 @@ async function checkPage(page, base, rel, problems) {
     if (!f.visible) say(`no visible focus indicator on ${f.desc}`);
   }
 
+  // Lists filter in place: a word from the first item keeps it, nonsense hides everything.
+  const lists = await page.locator('[data-filter]').count();
+  const items = await page.locator('[data-filter] [data-filter-item]').count();
+  if (lists && items >= 2) {
+    const box = page.locator('form.filter input[type=search]').first();
+    if (!(await box.count())) {
+      say('a filterable list got no filter box');
+    } else {
+      const word = await page.evaluate(() => {
+        const first = document.querySelector('[data-filter] [data-filter-item] a');
+        return first.textContent.split(/\s+/).sort((a, b) => b.length - a.length)[0];
+      });
+      await box.fill(word);
+      const kept = await page.locator('[data-filter] [data-filter-item]:not([hidden])').count();
+      if (kept < 1) say(`filtering on "${word}" hid its own item`);
+      await box.fill('zzqqxxnothing');
+      const left = await page.evaluate(() => ({
+        items: document.querySelectorAll('[data-filter] [data-filter-item]:not([hidden])').length,
+        headings: document.querySelectorAll('[data-filter] [data-filter-heading]:not([hidden])').length,
+        count: document.querySelector('.filter-count').textContent,
+      }));
+      if (left.items || left.headings) say(`a filter matching nothing left ${left.items} items, ${left.headings} headings`);
+      if (!/\b0\b/.test(left.count)) say(`the filter's count does not say 0: "${left.count}"`);
+      await box.fill('');
+    }
+  }
+
   // Reflow: 320 CSS px wide (a small phone), and a 1280 px window zoomed to 200% (640 CSS px).
   for (const width of [640, 320]) {
     await page.setViewportSize({ width, height: 640 });

@@ -51,6 +51,11 @@ export function serve(root, port = 0) {
       const fr = path.join(root, 'fr', '404.html');
       file = req.url.startsWith('/fr/') && fs.existsSync(fr) ? fr : path.join(root, '404.html');
     }
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found');
+      return;
+    }
     let body = fs.readFileSync(file);
     const type = TYPES[path.extname(file)] || 'application/octet-stream';
     const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache' };
