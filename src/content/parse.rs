@@ -296,7 +296,7 @@ pub fn item(
         return None;
     }
     let (title, reviewed, details) = (title?, reviewed?, details?);
-    let body = markdown::render(body_src, &config.lang_root(&lang));
+    let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
     Some(ParsedItem {
         item: Item {
             collection,
@@ -442,7 +442,7 @@ pub fn note(
     Some(ParsedNote {
         note: OccupationNote {
             code: stem.to_string(),
-            body: markdown::render(body_src, &config.lang_root(&lang)),
+            body: markdown::render_in(body_src, &config.lang_root(&lang), &lang),
             lang,
             path: file.rel.clone(),
             summary,

@@ -1103,7 +1103,7 @@ impl<'a> Plan<'a> {
         let body_html = if item.lang == lang.code {
             item.body.html.clone()
         } else {
-            markdown::render(&item.body.source, &lang.root).html
+            markdown::render_in(&item.body.source, &lang.root, &item.lang).html
         };
         let view = ItemView {
             card: card.clone(),
@@ -1142,7 +1142,7 @@ impl<'a> Plan<'a> {
         let body_html = if note.lang == lang.code {
             note.body.html.clone()
         } else {
-            markdown::render(&note.body.source, &lang.root).html
+            markdown::render_in(&note.body.source, &lang.root, &note.lang).html
         };
         Some(NoteView {
             summary: note.summary.clone().unwrap_or_default(),
