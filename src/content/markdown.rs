@@ -16,6 +16,13 @@ fn options() -> Options {
 /// Renders a body. Root-relative links (`/provinces/on/`) are placed under `lang_root`
 /// (`/`, `/fr/`, or a base path such as `/hub/fr/`), so the same Markdown serves every language.
 pub fn render(source: &str, lang_root: &str) -> Body {
+    render_in(source, lang_root, "")
+}
+
+/// [`render`] for text written in `lang`, with that language's spacing rules (French: a
+/// no-break space before a colon and inside guillemets, so `Date :` never wraps before its
+/// colon).
+pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
     let mut links = Vec::new();
     let mut events: Vec<Event> = Parser::new_ext(source, options())
         .into_offset_iter()
@@ -33,6 +40,9 @@ pub fn render(source: &str, lang_root: &str) -> Body {
     for event in events.iter_mut() {
         rewrite_links(event, lang_root);
         escape_raw_html(event);
+        if lang == "fr" {
+            french_spacing(event);
+        }
     }
     let text = plain_text(&events);
     let mut out = String::with_capacity(source.len() * 3 / 2);
@@ -159,6 +169,18 @@ fn escape_raw_html(event: &mut Event) {
     }
 }
 
+fn french_spacing(event: &mut Event) {
+    if let Event::Text(t) = event
+        && (t.contains(" :") || t.contains("« ") || t.contains(" »"))
+    {
+        let spaced = t
+            .replace(" :", "\u{a0}:")
+            .replace("« ", "«\u{a0}")
+            .replace(" »", "\u{a0}»");
+        *event = Event::Text(CowStr::from(spaced));
+    }
+}
+
 fn plain_text(events: &[Event]) -> String {
     let mut text = String::new();
     for event in events {
@@ -275,6 +297,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn french_text_keeps_its_colons_and_guillemets_attached() {
+        let fr = render_in("**Date :** jeudi, « ordre » [lien](/about/) : fin", "/fr/", "fr");
+        assert!(
+            fr.html.contains(
+                "Date\u{a0}:</strong> jeudi, «\u{a0}ordre\u{a0}» <a href=\"/fr/about/\">lien</a>\u{a0}: fin"
+            ),
+            "{}",
+            fr.html
+        );
+        let en = render_in("Note : as written", "/", "en");
+        assert!(
+            en.html.contains("Note : as written"),
+            "English text is left alone"
+        );
     }
 
     #[test]

@@ -143,6 +143,13 @@ pub enum Format {
     Hybrid,
 }
 
+/// A form a page can carry (front matter `form:`, pages only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageForm {
+    /// Employers' inquiry, sent to the host's form handling (Netlify Forms).
+    EmployerInquiry,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventLanguage {
     En,
@@ -214,6 +221,8 @@ pub struct Item {
     /// Where each front-matter field's value is (line, column), for later checks.
     pub positions: BTreeMap<String, (usize, usize)>,
     pub details: Details,
+    /// Pages only.
+    pub form: Option<PageForm>,
 }
 
 #[derive(Debug, Clone)]

@@ -210,6 +210,12 @@ pub fn item(
     };
     let reviewed = f.req_date("reviewed");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    // Other collections leave `form` unread, so `finish` reports it as unknown there.
+    let form = if is_page {
+        f.opt_choice("form", &[("employer-inquiry", PageForm::EmployerInquiry)])
+    } else {
+        None
+    };
     let slug_field = f.opt_str("slug");
     let slug_pos = {
         let (line, col) = if slug_field.is_some() {
@@ -297,7 +303,7 @@ pub fn item(
         return None;
     }
     let (title, reviewed, details) = (title?, reviewed?, details?);
-    let body = markdown::render(body_src, &config.lang_root(&lang));
+    let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
     Some(ParsedItem {
         item: Item {
             collection,
@@ -316,6 +322,7 @@ pub fn item(
             body_line: body_line(text, body_src),
             positions,
             details,
+            form,
         },
         refs,
         slug_pos,
@@ -445,7 +452,7 @@ pub fn note(
     Some(ParsedNote {
         note: OccupationNote {
             code: stem.to_string(),
-            body: markdown::render(body_src, &config.lang_root(&lang)),
+            body: markdown::render_in(body_src, &config.lang_root(&lang), &lang),
             body_line: body_line(text, body_src),
             positions,
             lang,

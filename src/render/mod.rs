@@ -2,7 +2,9 @@
 //! planned page with the theme's templates in parallel, and returns the files to write. Writes
 //! nothing itself; templates never see the model.
 
+pub mod atom;
 pub mod dates;
+pub mod ics;
 pub mod pages;
 pub mod schedule;
 pub mod views;
@@ -94,6 +96,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "province.html",
     "draws.html",
     "404.html",
+    "thanks.html",
     "sitemap.xml",
     "robots.txt",
 ];
@@ -243,8 +246,11 @@ pub fn render_pages(
         })
         .collect();
     pages.par_iter().try_for_each(|page| {
-        let context = plan.context(page)?;
         let out = plan.out_path(page);
+        if let Some(text) = plan.generated(page)? {
+            return sink(OutputFile::new(out, text));
+        }
+        let context = plan.context(page)?;
         let html = engines[page.lang]
             .render(page.template, &context)
             .map_err(|e| templates.error(e, Some(&out)))?;

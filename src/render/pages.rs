@@ -18,6 +18,9 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::schema::is_web_url;
 use crate::theme::Theme;
 
+mod readers;
+pub use readers::FeedKind;
+
 /// Items per list page before it is split into numbered pages.
 pub const PAGE_SIZE: usize = 50;
 
@@ -31,6 +34,14 @@ pub fn language_name(lang: &str) -> &'static str {
     match lang {
         "fr" => "Français",
         _ => "English",
+    }
+}
+
+/// The Open Graph locale of an interface language.
+pub fn locale_of(lang: &str) -> &'static str {
+    match lang {
+        "fr" => "fr_CA",
+        _ => "en_CA",
     }
 }
 
@@ -109,6 +120,13 @@ pub enum PageKind {
     NotFound,
     Sitemap,
     Robots,
+    /// An event's own `.ics` file.
+    EventCalendar(usize),
+    /// A subscribable calendar: every event (`None`), or a province's with the national ones.
+    Calendar(Option<Province>),
+    Feed(FeedKind),
+    /// The page a page's form sends its reader to.
+    FormThanks(usize),
 }
 
 /// One page to render.
@@ -234,6 +252,9 @@ impl<'a> Plan<'a> {
                     lang_root: root.clone(),
                     menu: Vec::new(),
                     build_date: now.to_string(),
+                    build_date_text: dates::date(now, code),
+                    locale: locale_of(code).to_string(),
+                    feeds: Vec::new(),
                 },
                 root,
                 t,
@@ -243,6 +264,7 @@ impl<'a> Plan<'a> {
                 .into_par_iter()
                 .map(|i| plan.card(&lang, i))
                 .collect::<Result<_>>()?;
+            lang.site.feeds = plan.site_feeds(&lang)?;
             plan.langs.push(lang);
         }
         for l in 0..plan.langs.len() {
@@ -266,7 +288,10 @@ impl<'a> Plan<'a> {
     /// Where a page is written, relative to the output folder.
     pub fn out_path(&self, page: &Page) -> String {
         match page.kind {
-            PageKind::NotFound | PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
+            PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
+            PageKind::NotFound | PageKind::EventCalendar(_) | PageKind::Calendar(_) | PageKind::Feed(_) => {
+                format!("{}{}", self.langs[page.lang].out_prefix, page.neutral)
+            }
             _ => format!("{}{}index.html", self.langs[page.lang].out_prefix, page.neutral),
         }
     }
@@ -369,9 +394,8 @@ impl<'a> Plan<'a> {
             );
         }
         self.push(l, PageKind::Draws, "draws.html", "draws/".to_string());
-        if l == 0 {
-            self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
-        }
+        self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
+        self.plan_readers(l);
         Ok(())
     }
 
@@ -388,7 +412,12 @@ impl<'a> Plan<'a> {
             PageKind::List { list, page: n } => {
                 let spec = &self.lists[*list];
                 let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
-                ctx.insert("list", &self.list_view(lang, spec, *n));
+                let mut view = self.list_view(lang, spec, *n);
+                if spec.base == "events/" {
+                    view.calendar = self.calendar_link(lang, None);
+                    view.feed_url = Some(lang.url(FeedKind::Events.neutral()));
+                }
+                ctx.insert("list", &view);
                 Ok(ctx)
             }
             PageKind::Item(i) => {
@@ -396,8 +425,11 @@ impl<'a> Plan<'a> {
                 let view = self.item_view(lang, *i)?;
                 let mut ctx = self.base_context(lang, neutral, &item.title, &view.card.summary);
                 ctx.insert("item", &view);
+                ctx.insert("og_type", "article");
                 Ok(ctx)
             }
+            PageKind::FormThanks(i) => self.thanks_context(lang, neutral, *i),
+            PageKind::EventCalendar(_) | PageKind::Calendar(_) | PageKind::Feed(_) => Ok(Context::new()),
             PageKind::Occupations => {
                 let title = lang.tr("title_occupations")?;
                 let intro = lang.tr("intro_occupations")?;
@@ -457,7 +489,9 @@ impl<'a> Plan<'a> {
                     .ok_or_else(|| Error::Usage(format!("no province {}", province.code())))?;
                 let mut ctx = self.base_context(lang, neutral, &spec.heading, "");
                 ctx.insert("province", &count);
-                ctx.insert("list", &self.list_view(lang, spec, *n));
+                let mut view = self.list_view(lang, spec, *n);
+                view.calendar = self.calendar_link(lang, Some(*province));
+                ctx.insert("list", &view);
                 Ok(ctx)
             }
             PageKind::Draws => {
@@ -473,7 +507,11 @@ impl<'a> Plan<'a> {
                 ctx.insert("draws", &draws);
                 Ok(ctx)
             }
-            PageKind::NotFound => Ok(self.base_context(lang, neutral, &lang.tr("title_not_found")?, "")),
+            PageKind::NotFound => {
+                let mut ctx = self.base_context(lang, neutral, &lang.tr("title_not_found")?, "");
+                ctx.insert("other_languages", &self.other_languages(page.lang));
+                Ok(ctx)
+            }
             PageKind::Sitemap => {
                 let mut ctx = Context::new();
                 ctx.insert("urls", &self.sitemap_urls());
@@ -502,6 +540,7 @@ impl<'a> Plan<'a> {
                 Alternate {
                     lang: l.clone(),
                     name: language_name(l).to_string(),
+                    locale: locale_of(l).to_string(),
                     href: format!("{}{path}", self.origin),
                     path,
                 }
@@ -596,6 +635,8 @@ impl<'a> Plan<'a> {
             empty: cards.is_empty(),
             cards,
             pagination,
+            calendar: None,
+            feed_url: None,
         }
     }
 
@@ -768,23 +809,34 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationGroup> {
-        let mut groups: Vec<OccupationGroup> = Vec::new();
+    /// The occupations by NOC broad category (first digit), then major group (two digits).
+    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationCategory> {
+        let mut categories: Vec<OccupationCategory> = Vec::new();
         for occ in &self.site.occupations {
-            let code = &occ.code[..2];
-            if groups.last().is_none_or(|g| g.code != code) {
-                groups.push(OccupationGroup {
+            let (cat, code) = (&occ.code[..1], &occ.code[..2]);
+            if categories.last().is_none_or(|c| c.code != cat) {
+                categories.push(OccupationCategory {
+                    code: cat.to_string(),
+                    title: noc_title(lang, "noc_category", cat),
+                    groups: Vec::new(),
+                });
+            }
+            let Some(category) = categories.last_mut() else {
+                continue;
+            };
+            if category.groups.last().is_none_or(|g| g.code != code) {
+                category.groups.push(OccupationGroup {
                     code: code.to_string(),
                     title: group_title(lang, code),
                     occupations: Vec::new(),
                 });
             }
             let link = self.occupation_link(lang, occ);
-            if let Some(g) = groups.last_mut() {
+            if let Some(g) = category.groups.last_mut() {
                 g.occupations.push(link);
             }
         }
-        groups
+        categories
     }
 
     /// Every page of the default language, with its alternates in every language.
@@ -793,7 +845,7 @@ impl<'a> Plan<'a> {
             .pages
             .iter()
             .filter(|p| p.lang == 0)
-            .filter(|p| !matches!(p.kind, PageKind::NotFound | PageKind::Sitemap | PageKind::Robots))
+            .filter(|p| p.kind.in_sitemap())
             .map(|p| p.neutral.as_str())
             .collect();
         neutrals.sort_unstable();
@@ -981,6 +1033,8 @@ impl<'a> Plan<'a> {
                     upcoming: self.upcoming(e),
                     registration_url: e.registration_url.clone(),
                     recording_url: e.recording_url.clone(),
+                    calendar_url: self.event_calendar_url(lang, i),
+                    json_ld: self.event_json_ld(lang, i, item, e),
                 });
             }
             Details::Member {
@@ -1065,10 +1119,13 @@ impl<'a> Plan<'a> {
             reviewed_iso: item.reviewed.to_string(),
             reviewed_month: dates::month_year(item.reviewed, lang.code),
             stale: is_stale(item.reviewed, self.now, cfg.stale_after_months),
-            fallback_lang_name: (item.lang != lang.code).then(|| language_name(&item.lang).to_string()),
+            fallback_lang_name: (item.lang != lang.code)
+                .then(|| lang.tr(&format!("language_name_{}", item.lang)))
+                .transpose()?,
             text_lang: item.lang.clone(),
             event: event_view,
             action_url,
+            form: self.form_view(lang, i),
         };
         Ok(view)
     }
@@ -1101,7 +1158,9 @@ impl<'a> Plan<'a> {
             source: Self::source_view(&note.source),
             reviewed: dates::date(note.reviewed, lang.code),
             reviewed_iso: note.reviewed.to_string(),
-            fallback_lang_name: (note.lang != lang.code).then(|| language_name(&note.lang).to_string()),
+            fallback_lang_name: (note.lang != lang.code)
+                .then(|| lang.t.get(&format!("language_name_{}", note.lang)).cloned())
+                .flatten(),
             text_lang: note.lang.clone(),
         })
     }
@@ -1138,10 +1197,19 @@ impl<'a> Plan<'a> {
 }
 
 fn group_title(lang: &Lang, code: &str) -> String {
-    lang.t
-        .get(&format!("noc_group_{code}"))
-        .cloned()
-        .unwrap_or_else(|| format!("NOC {code}"))
+    noc_title(lang, "noc_group", code)
+}
+
+/// The title of a NOC broad category or major group from the string tables: `3 – Health
+/// occupations`; a code the tables do not name is shown as `NOC 42` (`CNP 42`).
+fn noc_title(lang: &Lang, prefix: &str, code: &str) -> String {
+    match lang.t.get(&format!("{prefix}_{code}")) {
+        Some(title) => format!("{code} – {title}"),
+        None => {
+            let noc = lang.t.get("noc_short").map_or("NOC", String::as_str);
+            format!("{noc} {code}")
+        }
+    }
 }
 
 fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
