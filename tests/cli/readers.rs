@@ -432,7 +432,7 @@ fn list_pages_filter_in_place_with_an_external_script() {
     ] {
         let html = site.read(page);
         assert!(
-            html.contains("<script src=\"/static/filter."),
+            html.contains("<script src=\"/assets/filter."),
             "{page} loads filter.js"
         );
         assert!(html.contains(" data-filter "), "{page} marks its list");
