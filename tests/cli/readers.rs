@@ -444,7 +444,7 @@ fn list_pages_filter_in_place_with_an_external_script() {
         site.read("fr/events/index.html")
             .contains("data-filter-label=\"Mots à chercher\"")
     );
-    let js = std::fs::read_dir(site.root().join("output/static"))
+    let js = std::fs::read_dir(site.root().join("output/assets"))
         .unwrap()
         .flatten()
         .any(|e| e.file_name().to_string_lossy().starts_with("filter."));
