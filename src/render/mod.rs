@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod pages;
+pub mod search_page;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,6 +88,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "provinces.html",
     "province.html",
     "draws.html",
+    "search.html",
     "404.html",
     "sitemap.xml",
     "robots.txt",
@@ -185,10 +187,18 @@ pub fn render_site(
     let assets = Assets::new(theme, &site.config.base_path);
     let templates = Templates::compile(theme, &assets)?;
     let t0 = std::time::Instant::now();
-    let plan = Plan::new(site, theme, now)?;
+    let mut plan = Plan::new(site, theme, now)?;
     crate::site::stage_time("plan", t0);
+    let index = crate::search::build(&plan)?;
+    plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
     render_pages(&plan, &templates, &plan.pages, sink)?;
     let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
+    for file in index.files {
+        if !paths.insert(file.path.clone()) {
+            return Err(duplicate(&file.path));
+        }
+        sink(file)?;
+    }
     for (rel, file) in &theme.statics {
         let path = assets.published(rel).unwrap_or(rel).to_string();
         if !paths.insert(path.clone()) {
