@@ -770,3 +770,6 @@ fn every_page_type_is_valid_html() {
         "invalid HTML:\n{report}"
     );
 }
+
+#[path = "cli/search.rs"]
+mod search;

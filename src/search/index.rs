@@ -443,9 +443,12 @@ fn weighted_tf(texts: &Texts, avg: &[f64; FIELDS]) -> HashMap<String, (f64, u16)
             _ => 0,
         };
         for_each_term(text, |t| {
-            let e = out.entry(t.to_string()).or_insert((0.0, 0));
-            e.0 += add;
-            e.1 |= flag;
+            if let Some(e) = out.get_mut(t) {
+                e.0 += add;
+                e.1 |= flag;
+            } else {
+                out.insert(t.to_string(), (add, flag));
+            }
         });
     }
     out

@@ -27,6 +27,11 @@ export async function serve(roots) {
     const url = new URL(req.url, 'http://127.0.0.1');
     let rel = decodeURIComponent(url.pathname);
     requested.push(rel);
+    if (rel === '/favicon.ico') {
+      // Browsers ask for it unprompted; the hub has none.
+      res.writeHead(204).end();
+      return;
+    }
     const prefix = prefixes.find((p) => rel.startsWith(p));
     const root = path.resolve(roots[prefix]);
     let file = path.resolve(root, '.' + rel.slice(prefix.length - 1));
