@@ -78,10 +78,13 @@ fn kind_label(lang: &Lang, kind: &str) -> Result<String> {
 
 pub fn view(plan: &Plan, lang: &Lang) -> Result<SearchView> {
     let site = plan.site();
-    let manifest = plan
-        .search_manifest
-        .clone()
-        .ok_or_else(|| Error::Usage("the search page was rendered before its index was built".into()))?;
+    let manifest = plan.search_manifest.clone().ok_or_else(|| {
+        Error::Usage(
+            "the search page needs its index: build it with search::build(&plan) and set \
+                 plan.search_manifest before rendering (render_site does)"
+                .into(),
+        )
+    })?;
     let option = |value: &str, label: String| FacetOption {
         value: value.to_string(),
         label,

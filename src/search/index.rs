@@ -379,8 +379,33 @@ fn clip(text: &str, max: usize) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
     pub doc: u32,
-    /// `impact << 2 | flags`: impact 1..=255, flags [`FLAG_TITLE`], [`FLAG_CODE`].
+    /// See [`encode`].
     pub value: u16,
+}
+
+/// Title lengths above this are stored as this (no one types a title that long).
+const MAX_TITLE_TERMS: usize = 15;
+
+/// A posting's value: `impact << 2 | flags`, or, when the term is in the title,
+/// `(impact << 4 | title terms) << 2 | flags`, so the client can tell a query that is a whole
+/// title without a table of title lengths. Titles are a small share of postings, so the extra
+/// bits cost little. `flags` holds [`FLAG_TITLE`], [`FLAG_CODE`] and, in bits 2..6, the title
+/// length.
+fn encode(impact: u16, flags: u16) -> u16 {
+    if flags & FLAG_TITLE != 0 {
+        (((impact << 4) | (flags >> 2)) << 2) | (flags & 3)
+    } else {
+        (impact << 2) | (flags & 3)
+    }
+}
+
+/// The impact of a posting value.
+pub fn impact_of(value: u16) -> u16 {
+    if value & FLAG_TITLE != 0 {
+        value >> 6
+    } else {
+        value >> 2
+    }
 }
 
 /// Every term with its postings (sorted by document), terms in UTF-16 order (the order the
@@ -504,9 +529,13 @@ pub fn invert(docs: &[Doc]) -> Postings {
             let mut map = RawPostings::new();
             for (j, doc) in chunk.iter().enumerate() {
                 let id = (c * 256 + j) as u32;
-                let mut terms = doc_terms(doc, &avg);
-                terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                for (t, tf, flags) in terms {
+                let tlen = title_terms(doc).min(MAX_TITLE_TERMS) as u16;
+                for (t, tf, flags) in doc_terms(doc, &avg) {
+                    let flags = if flags & FLAG_TITLE != 0 {
+                        flags | tlen << 2
+                    } else {
+                        flags
+                    };
                     map.entry(t).or_default().push((id, tf, flags));
                 }
             }
@@ -522,8 +551,7 @@ pub fn invert(docs: &[Doc]) -> Postings {
     let n = docs.len() as f64;
     let mut terms: Postings = all
         .into_par_iter()
-        .map(|(t, mut list)| {
-            list.sort_unstable_by_key(|p| p.0);
+        .map(|(t, list)| {
             let df = list.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let postings = list
@@ -534,7 +562,7 @@ pub fn invert(docs: &[Doc]) -> Postings {
                     let q = (impact * IMPACT_SCALE).round().clamp(1.0, 255.0) as u16;
                     Posting {
                         doc,
-                        value: (q << 2) | flags,
+                        value: encode(q, flags),
                     }
                 })
                 .collect();
@@ -578,7 +606,9 @@ mod tests {
             .iter()
             .find(|(t, _)| t == term)
             .unwrap_or_else(|| panic!("no term {term}"));
-        list.iter().find(|p| p.doc == doc).map_or(0, |p| p.value >> 2)
+        list.iter()
+            .find(|p| p.doc == doc)
+            .map_or(0, |p| impact_of(p.value))
     }
 
     const FILLER: &str = "Licensing, bridging and mentoring for health workers in every region.";
@@ -637,6 +667,11 @@ mod tests {
         assert_eq!(value("kinesiologists", 0) & FLAG_TITLE, FLAG_TITLE);
         assert_eq!(value("kinesiologists", 2) & 3, 0);
         assert_eq!(value("31204", 3) & FLAG_CODE, FLAG_CODE);
+        assert_eq!(
+            (value("kinesiologists", 0) >> 2) & 15,
+            1,
+            "the title's length rides along"
+        );
     }
 
     #[test]

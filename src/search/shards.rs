@@ -1,21 +1,26 @@
 //! The index as files a browser fetches piece by piece: term shards (contiguous ranges of the
-//! sorted terms, each about [`SHARD_TARGET_BYTES`]), one facet table, stored fields in small
-//! chunks per interface language, and a small manifest naming them all. Every name carries a
-//! hash of its content, so a CDN and the browser can cache them for ever; the search page links
-//! the manifest by its hashed name. Pure: returns the files, writes nothing.
+//! sorted terms, each about [`SHARD_TARGET_BYTES`]), listed in pages of [`SHARDS_PER_PAGE`]; one
+//! facet table, fetched only for filters and their counts; the fields a result shows, in small
+//! chunks per interface language; and a small manifest. Every name carries a hash of its
+//! content, so a CDN and the browser can cache them for ever; the search page links the
+//! manifest by its hashed name. The manifest stays small however large the site: it lists
+//! pages, not shards. Pure: returns the files, writes nothing.
 //!
 //! Formats (all JSON, which CDNs compress):
-//! - shard: `{"t":[terms...],"p":[[doc delta, value, doc delta, value...]...]}`, `value` being
-//!   `impact << 2 | flags`;
+//! - manifest: settings, stop words, and the first term and file of each page of shards;
+//! - page: `{"first":[first term of each shard],"shards":[file of each shard]}`;
+//! - shard: `{"t":[terms...],"p":[[doc delta, value, doc delta, value...]...]}`, `value` as
+//!   `index::encode` makes it;
 //! - facets: one string per facet with a character (or a list) per document, in document
 //!   order, so the table compresses to a few bytes per document;
-//! - stored chunk `k`: the stored fields of documents `k * chunk ..`, one array per document.
+//! - stored chunk `k`: what documents `k * chunk ..` show, one array per document: title, URL,
+//!   snippet, date, date kind, text language, kind, province codes, NOC codes.
 
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::index::{Doc, KINDS, Postings, Status, title_terms};
+use super::index::{Doc, KINDS, Postings, Status};
 use super::normalize::{MAX_TERM_CHARS, STOP_WORDS};
 use crate::content::model::Province;
 use crate::output::OutputFile;
@@ -29,6 +34,9 @@ pub const SHARD_TARGET_BYTES: usize = 24_000;
 
 /// Documents per stored-fields chunk: a page of results fetches up to this many chunks.
 pub const STORED_CHUNK: usize = 16;
+
+/// Shards listed per page: a query fetches the manifest, one page (rarely two), then shards.
+pub const SHARDS_PER_PAGE: usize = 128;
 
 /// The index's files and the output path of its manifest.
 pub struct IndexFiles {
@@ -109,7 +117,6 @@ pub fn facets(docs: &[Doc]) -> String {
     let mut kind = String::with_capacity(docs.len());
     let mut status = String::with_capacity(docs.len());
     let mut langs = String::with_capacity(docs.len());
-    let mut tlen = String::with_capacity(docs.len());
     let mut prov = String::new();
     let mut prof = String::new();
     for (i, d) in docs.iter().enumerate() {
@@ -120,7 +127,6 @@ pub fn facets(docs: &[Doc]) -> String {
             Status::Past => 'p',
         });
         langs.push(char::from_digit(d.langs.min(35), 36).unwrap_or('0'));
-        tlen.push(char::from_digit(title_terms(d).min(35) as u32, 36).unwrap_or('0'));
         if i > 0 {
             prov.push(',');
             prof.push(',');
@@ -137,11 +143,10 @@ pub fn facets(docs: &[Doc]) -> String {
         }
     }
     format!(
-        "{{\"kind\":{},\"status\":{},\"langs\":{},\"tlen\":{},\"prov\":{},\"prof\":{}}}",
+        "{{\"kind\":{},\"status\":{},\"langs\":{},\"prov\":{},\"prof\":{}}}",
         json(&kind),
         json(&status),
         json(&langs),
-        json(&tlen),
         json(&prov),
         json(&prof)
     )
@@ -159,6 +164,19 @@ fn radix36(mut n: usize) -> String {
     digits.iter().rev().collect()
 }
 
+/// One document as a result shows it (see the module's formats).
+type StoredRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    u8,
+    &'a str,
+    u8,
+    String,
+    String,
+);
+
 /// Every file of the index, with content-hashed names.
 pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
     let mut files = Vec::new();
@@ -166,11 +184,20 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         files.push(OutputFile::new(format!("{DIR}{name}"), body));
         name
     };
-    let mut firsts = Vec::new();
-    let mut shard_names = Vec::new();
+    let mut shards = Vec::new();
     for (first, body) in split(postings, SHARD_TARGET_BYTES) {
-        firsts.push(first);
-        shard_names.push(push(format!("t.{}.json", hash10(body.as_bytes())), body));
+        shards.push((first, push(format!("t.{}.json", hash10(body.as_bytes())), body)));
+    }
+    let mut page_firsts = Vec::new();
+    let mut page_names = Vec::new();
+    for page in shards.chunks(SHARDS_PER_PAGE) {
+        let body = serde_json::json!({
+            "first": page.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            "shards": page.iter().map(|(_, n)| n).collect::<Vec<_>>(),
+        })
+        .to_string();
+        page_firsts.push(page[0].0.clone());
+        page_names.push(push(format!("p.{}.json", hash10(body.as_bytes())), body));
     }
     let facet_body = facets(docs);
     let facet_name = push(
@@ -182,10 +209,10 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         let chunks: Vec<String> = docs
             .chunks(STORED_CHUNK)
             .map(|chunk| {
-                let rows: Vec<(&str, &str, &str, &str, u8, &str)> = chunk
+                let rows: Vec<StoredRow> = chunk
                     .iter()
-                    .filter_map(|d| d.stored.get(l))
-                    .map(|s| {
+                    .filter_map(|d| d.stored.get(l).map(|s| (d, s)))
+                    .map(|(d, s)| {
                         (
                             s.title.as_str(),
                             s.url.as_str(),
@@ -193,6 +220,13 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
                             s.date.as_str(),
                             s.date_kind,
                             s.text_lang.as_str(),
+                            d.kind,
+                            d.provinces.iter().map(|p| p.code()).collect::<Vec<_>>().join(" "),
+                            d.professions
+                                .iter()
+                                .filter_map(|o| labels.professions.get(*o).copied())
+                                .collect::<Vec<_>>()
+                                .join(" "),
                         )
                     })
                     .collect();
@@ -224,8 +258,8 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         "facets": facet_name,
         "stored": stored_dirs.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         "chunk": STORED_CHUNK,
-        "first": firsts,
-        "shards": shard_names,
+        "pageFirst": page_firsts,
+        "pages": page_names,
     })
     .to_string();
     let name = push(format!("manifest.{}.json", hash10(manifest.as_bytes())), manifest);

@@ -127,8 +127,13 @@ fn index_files_are_named_by_their_content_and_all_listed() {
         manifest_name.to_string(),
         manifest["facets"].as_str().unwrap().to_string(),
     ];
-    for s in manifest["shards"].as_array().unwrap() {
-        listed.push(s.as_str().unwrap().to_string());
+    for page in manifest["pages"].as_array().unwrap() {
+        let page = page.as_str().unwrap();
+        listed.push(page.to_string());
+        let body: serde_json::Value = serde_json::from_slice(&files[page]).unwrap();
+        for s in body["shards"].as_array().unwrap() {
+            listed.push(s.as_str().unwrap().to_string());
+        }
     }
     for name in &listed {
         let bytes = files

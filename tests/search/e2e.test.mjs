@@ -57,6 +57,7 @@ test('typing a query with the keyboard lists results in #results and announces t
   assert.match(meta, /Portals · Ontario · Information as of April 7, 2020/);
   assert.ok((await portal.locator('mark').allTextContents()).includes('Kinesiologists'), 'matched words are marked');
   assert.match(new URL(page.url()).search, /q=kinesiologist/, 'the address holds the search');
+  assert.equal(await page.getAttribute('.lang-switch a', 'href'), '/fr/search/?q=kinesiologist', 'the other language keeps the search');
 
   assert.ok(await tabTo(page, () => !!document.activeElement.closest('#results a')), 'results are reachable with Tab');
   const href = await page.evaluate(() => document.activeElement.getAttribute('href'));

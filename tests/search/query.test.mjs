@@ -7,7 +7,7 @@ import { fixture, open, titles } from './helpers.mjs';
 const out = fixture('search');
 const { index, loaded } = await open(out);
 
-const search = (q, filters) => index.search(q, filters);
+const search = (q, filters, options) => index.search(q, filters, options);
 const top = (q, opts) => titles(index, q, opts);
 
 test('a NOC code finds its occupation first, then what names it', async () => {
@@ -97,7 +97,8 @@ test('province names match in both languages', async () => {
 });
 
 test('facets count what each choice would give, and combine', async () => {
-  const r = await search('nurses');
+  assert.equal((await search('nurses')).counts, null, 'no counts unless asked for');
+  const r = await search('nurses', {}, { counts: true });
   assert.deepEqual(r.counts.type, { occupations: 2, portals: 1, events: 1, members: 1 });
   assert.equal(r.counts.province.QC, 2);
   assert.equal(r.counts.province.ON, 1);
@@ -107,7 +108,7 @@ test('facets count what each choice would give, and combine', async () => {
   assert.equal(r.counts.lang.fr, 2, 'the translated portal and the occupation with a French title');
   assert.equal(r.counts.lang.en, 5);
 
-  const qc = await search('nurses', { province: ['QC'] });
+  const qc = await search('nurses', { province: ['QC'] }, { counts: true });
   assert.deepEqual((await index.docs('en', qc.hits)).map((d) => d.title).sort(), ['Nurses Network', 'Quebec Nurse Recruitment']);
   assert.equal(qc.counts.province.ON, 1, "a facet's counts ignore its own choice");
   assert.deepEqual(qc.counts.type, { portals: 1, members: 1 });
@@ -144,6 +145,15 @@ test('results carry what the page shows', async () => {
   const [f] = await index.docs('fr', r.hits);
   assert.equal(f.url, '/fr/events/summit-2026/');
   assert.match(f.date, /mai 2026/);
+});
+
+test('a first query fetches the manifest, a page of shards, its shards: no facet table', async () => {
+  const fresh = await open(out);
+  await fresh.index.search('kinesiologist');
+  const kinds = fresh.loaded.map((u) => u.split('/').pop().split('.')[0]);
+  assert.deepEqual(kinds, ['manifest', 'p', 't']);
+  await fresh.index.search('kinesiologist', { province: ['ON'] });
+  assert.deepEqual(fresh.loaded.map((u) => u.split('/').pop().split('.')[0]).slice(3), ['facets'], 'filters need the facet table');
 });
 
 test('a query downloads only the shards it needs, each once', async () => {

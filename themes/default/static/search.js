@@ -71,18 +71,22 @@ export class Index {
     return this.m;
   }
 
-  // Indexes of the shards holding terms in [lo, hi].
-  shardRange(lo, hi) {
-    const first = this.m.first;
-    const a = Math.max(0, lowerBound(first, lo + '\0') - 1);
-    const b = Math.max(0, lowerBound(first, hi + '\0') - 1);
+  // Files of the shards holding terms in [lo, hi], from the pages of the manifest.
+  async shardsFor(lo, hi) {
+    const last = (list, x) => Math.max(0, lowerBound(list, x + '\0') - 1);
+    const a = last(this.m.pageFirst, lo), b = last(this.m.pageFirst, hi);
     const out = [];
-    for (let i = a; i <= b; i++) out.push(i);
+    for (let p = a; p <= b && p < this.m.pages.length; p++) {
+      const page = await this.get(this.m.pages[p]);
+      const i = p === a ? last(page.first, lo) : 0;
+      const j = p === b ? last(page.first, hi) : page.first.length - 1;
+      out.push(...page.shards.slice(i, j + 1));
+    }
     return out;
   }
 
-  async shard(i) {
-    const s = await this.get(this.m.shards[i]);
+  async shard(name) {
+    const s = await this.get(name);
     s.dec = s.dec || [];
     return s;
   }
@@ -92,12 +96,11 @@ export class Index {
       const raw = await this.get(this.m.facets);
       const n = this.m.docs;
       const f = { kind: new Uint8Array(n), status: new Uint8Array(n), lang: new Uint8Array(n),
-        tlen: new Uint8Array(n), prov: new Uint16Array(n), prof: [] };
+        prov: new Uint16Array(n), prof: [] };
       for (let d = 0; d < n; d++) {
         f.kind[d] = raw.kind.charCodeAt(d) - 48;
         f.status[d] = '-up'.indexOf(raw.status[d]);
         f.lang[d] = parseInt(raw.langs[d], 36);
-        f.tlen[d] = parseInt(raw.tlen[d], 36);
       }
       raw.prov.split(',').forEach((s, d) => {
         for (let k = 0; k < s.length; k++) f.prov[d] |= 1 << (s.charCodeAt(k) - 97);
@@ -174,42 +177,50 @@ export class Index {
     return d;
   }
 
-  // Runs a query. filters: { type: [...], province: [...], status, lang, profession }.
-  // Returns { hits: [doc ids, best first], scores, counts, partial, words, terms }.
-  async search(query, filters = {}) {
+  // Runs a query. filters: { type: [...], province: [...], status, lang, profession }. The
+  // facet table is fetched only for filters or when counts are asked for.
+  // Returns { hits: [doc ids, best first], scores, counts (or null), partial, words, terms }.
+  async search(query, filters = {}, { counts = false } = {}) {
     const m = await this.manifest();
     const qs = this.plan(query);
     const active = FACETS.filter((f) => filters[f] && filters[f].length);
     if (!qs.length && !active.length) return null;
-    const need = new Set();
-    for (const q of qs) {
-      const ranges = [[q.t, q.prefix ? q.t + HIGH : q.t]];
-      if (q.fuzzy) ranges.push([q.t.slice(0, 2), q.t.slice(0, 2) + HIGH]);
-      q.shards = new Set();
-      for (const [lo, hi] of ranges) for (const i of this.shardRange(lo, hi)) { q.shards.add(i); need.add(i); }
-    }
-    const [f] = await Promise.all([this.facets(), ...[...need].map((i) => this.shard(i))]);
-    for (const q of qs) q.loaded = await Promise.all([...q.shards].map((i) => this.shard(i)));
+    const ranges = qs.map((q) => {
+      const r = [[q.t, q.prefix ? q.t + HIGH : q.t]];
+      if (q.fuzzy) r.push([q.t.slice(0, 2), q.t.slice(0, 2) + HIGH]);
+      return r;
+    });
+    const [f] = await Promise.all([
+      active.length || counts ? this.facets() : null,
+      ...qs.map(async (q, i) => {
+        const names = new Set((await Promise.all(ranges[i].map(([lo, hi]) => this.shardsFor(lo, hi)))).flat());
+        q.loaded = await Promise.all([...names].map((n) => this.shard(n)));
+      }),
+    ]);
     return this.run(qs, filters, f, m);
   }
 
-  // The synchronous part of a search, once its shards are loaded (what the benchmark times).
+  // The synchronous part of a search, once its files are in. f: the facet table, or null.
   run(qs, filters, f, m) {
     const n = m.docs;
     const words = new Set();
     const per = qs.map((q) => {
-      const score = new Float32Array(n), flags = new Uint8Array(n), docs = [];
+      const score = new Float32Array(n), flags = new Uint8Array(n), tlen = new Uint8Array(n), docs = [];
       for (const c of this.expand(q, q.loaded)) {
         const { docs: ds, vals } = this.postings(c.s, c.k);
         if (ds.length) words.add(c.w);
         for (let i = 0; i < ds.length; i++) {
-          const d = ds[i], v = (vals[i] >> 2) * c.weight;
+          // See encode() in src/search/index.rs: title postings carry the title's length.
+          const d = ds[i], val = vals[i], title = val & 1, v = (title ? val >> 6 : val >> 2) * c.weight;
           if (score[d] === 0) docs.push(d);
           if (v > score[d]) score[d] = v;
-          if (c.exact) flags[d] |= vals[i] & 3;
+          if (c.exact) {
+            flags[d] |= val & 3;
+            if (title) tlen[d] = (val >> 2) & 15;
+          }
         }
       }
-      return { score, flags, docs };
+      return { score, flags, tlen, docs };
     });
     let candidates, partial = false;
     if (!qs.length) {
@@ -224,14 +235,14 @@ export class Index {
     }
     const scores = new Float64Array(n);
     for (const d of candidates) {
-      let s = 0, code = false, title = true;
+      let s = 0, code = false, title = per.length > 0;
       for (const p of per) {
         s += p.score[d];
         code = code || (p.flags[d] & 2) !== 0;
-        title = title && (p.flags[d] & 1) !== 0;
+        title = title && (p.flags[d] & 1) !== 0 && p.tlen[d] <= per.length;
       }
       if (code) s += CODE_BONUS;
-      if (per.length && title && f.tlen[d] <= per.length) s += TITLE_BONUS;
+      if (title) s += TITLE_BONUS;
       scores[d] = s;
     }
     // Values within a facet are alternatives; facets narrow each other. Each facet's counts
@@ -250,6 +261,10 @@ export class Index {
       (d) => !want.lang || (f.lang[d] & want.lang) !== 0,
       (d) => !want.profession.size || f.prof[d].some((o) => want.profession.has(o)),
     ];
+    if (!f) {
+      const hits = candidates.slice().sort((a, b) => scores[b] - scores[a] || a - b);
+      return { hits, scores, counts: null, partial, words, terms: qs.map((q) => q.t) };
+    }
     const counts = { type: {}, province: {}, status: {}, lang: {}, profession: {} };
     const bump = (facet, key) => { counts[facet][key] = (counts[facet][key] || 0) + 1; };
     const hits = [];
@@ -268,18 +283,17 @@ export class Index {
     return { hits, scores, counts, partial, words, terms: qs.map((q) => q.t) };
   }
 
-  // Stored fields of documents for one interface language: [title, url, snippet, date,
-  // dateKind, textLang] each, plus the facet values a result shows.
+  // What documents show in one interface language: [title, url, snippet, date, dateKind,
+  // textLang, kind, provinces, professions] each.
   async docs(lang, ids) {
     const m = await this.manifest();
-    const f = await this.facets();
     const dir = m.stored[lang] || m.stored[m.languages[0]];
     const chunks = await Promise.all(ids.map((d) => this.get(`${dir}${Math.floor(d / m.chunk)}.json`)));
+    const list = (s) => (s ? s.split(' ') : []);
     return ids.map((d, i) => {
-      const [title, url, snippet, date, dateKind, textLang] = chunks[i][d % m.chunk];
-      return { id: d, title, url, snippet, date, dateKind, textLang, kind: m.kinds[f.kind[d]],
-        provinces: m.provinces.filter((_, p) => f.prov[d] & (1 << p)),
-        professions: f.prof[d].map((o) => m.professions[o]) };
+      const [title, url, snippet, date, dateKind, textLang, kind, provinces, professions] = chunks[i][d % m.chunk];
+      return { id: d, title, url, snippet, date, dateKind, textLang, kind: m.kinds[kind],
+        provinces: list(provinces), professions: list(professions) };
     });
   }
 }
@@ -344,6 +358,10 @@ function page(root) {
     for (const name of FACETS) for (const v of c[name]) params.append(name, v);
     const qs = params.toString();
     history.replaceState(null, '', qs ? `?${qs}` : location.pathname);
+    // The same search in the other language is one click away.
+    for (const a of document.querySelectorAll('.lang-switch a')) {
+      a.setAttribute('href', a.pathname + (qs ? `?${qs}` : ''));
+    }
   }
 
   function showCounts(counts) {
@@ -389,7 +407,8 @@ function page(root) {
     const mine = ++seq;
     sync();
     try {
-      const r = await index.search(input.value, chosen());
+      // Counts are shown only with the filters, so the facet table is fetched only for them.
+      const r = await index.search(input.value, chosen(), { counts: filters.open });
       if (mine !== seq) return;
       res = r;
       if (!r) {
@@ -415,6 +434,7 @@ function page(root) {
   const soon = () => { clearTimeout(timer); timer = setTimeout(run, 150); };
   input.addEventListener('input', soon);
   form.addEventListener('change', (e) => { if (e.target !== input) run(); });
+  filters.addEventListener('toggle', () => { if (filters.open && res && !res.counts) run(); });
   form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); run(); });
 
   const params = new URLSearchParams(location.search);
