@@ -189,16 +189,17 @@ pub fn render_site(
     let t0 = std::time::Instant::now();
     let mut plan = Plan::new(site, theme, now)?;
     crate::site::stage_time("plan", t0);
+    let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
+    // The index goes out before the pages, so its files are not held while pages render.
     let index = crate::search::build(&plan)?;
     plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
-    render_pages(&plan, &templates, &plan.pages, sink)?;
-    let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
     for file in index.files {
         if !paths.insert(file.path.clone()) {
             return Err(duplicate(&file.path));
         }
         sink(file)?;
     }
+    render_pages(&plan, &templates, &plan.pages, sink)?;
     for (rel, file) in &theme.statics {
         let path = assets.published(rel).unwrap_or(rel).to_string();
         if !paths.insert(path.clone()) {

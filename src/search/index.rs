@@ -6,6 +6,7 @@
 //! from the same model and the same Markdown pass as its page; what a result shows (title,
 //! URL, snippet, date) comes from the page plan's cards, so it reads exactly as the page does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -87,17 +88,25 @@ pub const FLAG_TITLE: u16 = 1;
 /// Set on a posting when the term is the occupation's own code.
 pub const FLAG_CODE: u16 = 2;
 
-/// The text of one language version of a document, field by field.
+/// The text of one language version of a document, field by field (a field may come in
+/// several parts). Borrowed from the model where it can be: at 100,000 items, copying every
+/// body would cost hundreds of MB.
 #[derive(Debug, Clone, Default)]
-pub struct Texts {
-    pub fields: Vec<(Field, String)>,
+pub struct Texts<'a> {
+    pub fields: Vec<(Field, Cow<'a, str>)>,
 }
 
-impl Texts {
-    fn add(&mut self, field: Field, text: impl Into<String>) {
+impl<'a> Texts<'a> {
+    fn add(&mut self, field: Field, text: impl Into<Cow<'a, str>>) {
         let text = text.into();
         if !text.trim().is_empty() {
             self.fields.push((field, text));
+        }
+    }
+
+    fn add_opt(&mut self, field: Field, text: &'a Option<String>) {
+        if let Some(t) = text {
+            self.add(field, t.as_str());
         }
     }
 }
@@ -125,14 +134,14 @@ pub struct Stored {
 
 /// One search document.
 #[derive(Debug, Clone)]
-pub struct Doc {
+pub struct Doc<'a> {
     /// The page's path below a language root; documents are ordered by (kind, key).
     pub key: String,
     pub kind: u8,
     /// One entry per language the text exists in.
-    pub versions: Vec<Texts>,
+    pub versions: Vec<Texts<'a>>,
     /// Fields that are the same in every language.
-    pub shared: Texts,
+    pub shared: Texts<'a>,
     /// Bit `i` set: the text exists in the site's language `i`.
     pub langs: u32,
     pub provinces: Vec<Province>,
@@ -147,7 +156,7 @@ pub struct Doc {
 const SNIPPET_CHARS: usize = 240;
 
 /// Every document of the site, in a stable order.
-pub fn documents(plan: &Plan) -> Result<Vec<Doc>> {
+pub fn documents<'a>(plan: &Plan<'a>) -> Result<Vec<Doc<'a>>> {
     let site = plan.site();
     let cfg = &site.config;
     let lang_bit = |code: &str| {
@@ -229,7 +238,12 @@ pub fn documents(plan: &Plan) -> Result<Vec<Doc>> {
     Ok(docs)
 }
 
-fn occupation_doc(plan: &Plan, o: usize, occ: &Occupation, lang_bit: &dyn Fn(&str) -> u32) -> Result<Doc> {
+fn occupation_doc<'a>(
+    plan: &Plan<'a>,
+    o: usize,
+    occ: &'a Occupation,
+    lang_bit: &dyn Fn(&str) -> u32,
+) -> Result<Doc<'a>> {
     let site = plan.site();
     let cfg = &site.config;
     let default = cfg.default_language();
@@ -245,8 +259,8 @@ fn occupation_doc(plan: &Plan, o: usize, occ: &Occupation, lang_bit: &dyn Fn(&st
         let mut texts = Texts::default();
         texts.add(Field::Title, occupation_title(occ, lang));
         if let Some(n) = note {
-            texts.add(Field::Summary, n.summary.clone().unwrap_or_default());
-            texts.add(Field::Body, n.body.text.clone());
+            texts.add_opt(Field::Summary, &n.summary);
+            texts.add(Field::Body, n.body.text.as_str());
         }
         versions.push(texts);
         if title_here {
@@ -254,7 +268,7 @@ fn occupation_doc(plan: &Plan, o: usize, occ: &Occupation, lang_bit: &dyn Fn(&st
         }
     }
     let mut shared = Texts::default();
-    shared.add(Field::Code, occ.code.clone());
+    shared.add(Field::Code, occ.code.as_str());
     let mut stored = Vec::new();
     for lang in &plan.langs {
         let note = note_in(lang.code).or_else(|| note_in(default));
@@ -290,24 +304,20 @@ fn occupation_doc(plan: &Plan, o: usize, occ: &Occupation, lang_bit: &dyn Fn(&st
 }
 
 /// The searchable text of one item in one language.
-fn item_texts(item: &Item) -> Texts {
+fn item_texts(item: &Item) -> Texts<'_> {
     let mut t = Texts::default();
-    t.add(Field::Title, item.title.clone());
-    t.add(Field::Summary, item.summary.clone().unwrap_or_default());
-    let mut body = item.body.text.clone();
-    let mut more = |list: &[String]| {
-        for s in list {
-            body.push('\n');
-            body.push_str(s);
-        }
-    };
+    t.add(Field::Title, item.title.as_str());
+    t.add_opt(Field::Summary, &item.summary);
+    t.add(Field::Body, item.body.text.as_str());
     match &item.details {
         Details::Page => {}
-        Details::Portal { operator, .. } => t.add(Field::Org, operator.clone()),
+        Details::Portal { operator, .. } => t.add(Field::Org, operator.as_str()),
         Details::Event(e) => {
-            t.add(Field::Org, e.host.clone().unwrap_or_default());
-            t.add(Field::Org, e.partners.join("\n"));
-            t.add(Field::Location, e.location.clone().unwrap_or_default());
+            t.add_opt(Field::Org, &e.host);
+            for p in &e.partners {
+                t.add(Field::Org, p.as_str());
+            }
+            t.add_opt(Field::Location, &e.location);
         }
         Details::Member {
             location,
@@ -316,10 +326,12 @@ fn item_texts(item: &Item) -> Texts {
             host_org,
             ..
         } => {
-            t.add(Field::Location, location.clone());
-            t.add(Field::Org, host_org.clone().unwrap_or_default());
-            more(std::slice::from_ref(&membership.clone().unwrap_or_default()));
-            more(services);
+            t.add(Field::Location, location.as_str());
+            t.add_opt(Field::Org, host_org);
+            t.add_opt(Field::Body, membership);
+            for s in services {
+                t.add(Field::Body, s.as_str());
+            }
         }
         Details::Program {
             provider,
@@ -328,13 +340,14 @@ fn item_texts(item: &Item) -> Texts {
             supports,
             ..
         } => {
-            t.add(Field::Org, provider.clone());
-            t.add(Field::Location, location.clone().unwrap_or_default());
-            more(std::slice::from_ref(&clients.clone().unwrap_or_default()));
-            more(supports);
+            t.add(Field::Org, provider.as_str());
+            t.add_opt(Field::Location, location);
+            t.add_opt(Field::Body, clients);
+            for s in supports {
+                t.add(Field::Body, s.as_str());
+            }
         }
     }
-    t.add(Field::Body, body);
     t
 }
 
@@ -453,7 +466,7 @@ fn average_lengths(docs: &[Doc]) -> [f64; FIELDS] {
 }
 
 /// Weighted, length-normalised term frequencies of one set of fields.
-fn weighted_tf(texts: &Texts, avg: &[f64; FIELDS]) -> HashMap<String, (f64, u16)> {
+fn weighted_tf(texts: &Texts<'_>, avg: &[f64; FIELDS]) -> HashMap<String, (f64, u16)> {
     let mut len = [0usize; FIELDS];
     for (f, text) in &texts.fields {
         for_each_term(text, |_| len[*f as usize] += 1);
@@ -583,7 +596,7 @@ pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
-    fn doc(key: &str, fields: &[(Field, &str)]) -> Doc {
+    fn doc<'a>(key: &str, fields: &[(Field, &'a str)]) -> Doc<'a> {
         let mut texts = Texts::default();
         for (f, s) in fields {
             texts.add(*f, *s);
