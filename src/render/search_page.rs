@@ -66,6 +66,12 @@ const CLIENT_STRINGS: &[(&str, &str)] = &[
     ("reviewed", "reviewed_as_of"),
     ("professions", "search_result_professions"),
     ("prompt", "search_prompt"),
+    ("kind-portals", "kind_portal"),
+    ("kind-events", "kind_event"),
+    ("kind-members", "kind_member"),
+    ("kind-programs", "kind_program"),
+    ("kind-occupations", "kind_occupation"),
+    ("kind-pages", "kind_page"),
 ];
 
 fn kind_label(lang: &Lang, kind: &str) -> Result<String> {

@@ -54,7 +54,7 @@ test('typing a query with the keyboard lists results in #results and announces t
   assert.equal(await status.textContent(), `${links.length} results`);
   const portal = page.locator('#results li', { hasText: 'Ontario Health Workforce Matching Portal' });
   const meta = await portal.locator('.result-meta').textContent();
-  assert.match(meta, /Portals · Ontario · Information as of April 7, 2020/);
+  assert.match(meta, /Portal · Ontario · Information as of April 7, 2020/);
   assert.ok((await portal.locator('mark').allTextContents()).includes('Kinesiologists'), 'matched words are marked');
   assert.match(new URL(page.url()).search, /q=kinesiologist/, 'the address holds the search');
   assert.equal(await page.getAttribute('.lang-switch a', 'href'), '/fr/search/?q=kinesiologist', 'the other language keeps the search');

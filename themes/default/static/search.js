@@ -378,7 +378,7 @@ function page(root) {
   async function render(list, words) {
     const docs = await index.docs(lang, list);
     return docs.map((d) => {
-      const meta = [labels[`type:${d.kind}`], d.provinces.map((p) => labels[`province:${p}`]).join(', ')];
+      const meta = [t(`kind-${d.kind}`), d.provinces.map((p) => labels[`province:${p}`]).join(', ')];
       if (d.date) meta.push(d.dateKind === 1 ? d.date : `${t('reviewed')} ${d.date}`);
       const textLang = d.textLang ? { lang: d.textLang } : {};
       const profs = d.kind === 'occupations' ? [] : d.professions.slice(0, 3).map((c) => labels[`profession:${c}`]);
