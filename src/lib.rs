@@ -13,6 +13,7 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod theme;
 pub mod yaml;

@@ -1132,3 +1132,5 @@ fn check_only_shows_warnings_for_the_given_files() {
     assert!(!text.contains("content/portals/ontario-matching.md"), "{text}");
     assert!(text.contains("about other files not shown"), "{text}");
 }
+#[path = "cli/search.rs"]
+mod search;

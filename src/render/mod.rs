@@ -7,6 +7,7 @@ pub mod dates;
 pub mod ics;
 pub mod pages;
 pub mod schedule;
+pub mod search_page;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,6 +96,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "provinces.html",
     "province.html",
     "draws.html",
+    "search.html",
     "404.html",
     "thanks.html",
     "sitemap.xml",
@@ -194,10 +196,19 @@ pub fn render_site(
     let assets = Assets::new(theme, &site.config.base_path);
     let templates = Templates::compile(theme, &assets)?;
     let t0 = std::time::Instant::now();
-    let plan = Plan::new(site, theme, now)?;
+    let mut plan = Plan::new(site, theme, now)?;
     crate::site::stage_time("plan", t0);
-    render_pages(&plan, &templates, &plan.pages, sink)?;
     let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
+    // The index goes out before the pages, so its files are not held while pages render.
+    let index = crate::search::build(&plan)?;
+    plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+    for file in index.files {
+        if !paths.insert(file.path.clone()) {
+            return Err(duplicate(&file.path));
+        }
+        sink(file)?;
+    }
+    render_pages(&plan, &templates, &plan.pages, sink)?;
     for (rel, file) in &theme.statics {
         let path = assets.published(rel).unwrap_or(rel).to_string();
         if !paths.insert(path.clone()) {

@@ -52,12 +52,17 @@ pub struct Entity<'a> {
 }
 
 impl<'a> Entity<'a> {
-    fn shown(&self, lang: &str) -> &'a Item {
+    pub fn shown(&self, lang: &str) -> &'a Item {
         self.translations.get(lang).copied().unwrap_or(self.original)
     }
 
+    /// The original, then each translation in language order.
+    pub fn versions(&self) -> impl Iterator<Item = &'a Item> + '_ {
+        std::iter::once(self.original).chain(self.translations.values().copied())
+    }
+
     /// The page's path below a language root: `about/`, `events/summit/`.
-    fn neutral(&self) -> String {
+    pub fn neutral(&self) -> String {
         match self.original.collection {
             Collection::Pages => format!("{}/", self.original.slug),
             c => format!("{}/{}/", c.name(), self.original.slug),
@@ -78,7 +83,7 @@ pub struct Lang<'a> {
 }
 
 impl Lang<'_> {
-    fn tr(&self, key: &str) -> Result<String> {
+    pub(crate) fn tr(&self, key: &str) -> Result<String> {
         self.t.get(key).cloned().ok_or_else(|| {
             Error::Template(Diagnostic::error(
                 format!("i18n/{}.yaml", self.code),
@@ -89,8 +94,13 @@ impl Lang<'_> {
         })
     }
 
-    fn url(&self, neutral: &str) -> String {
+    pub(crate) fn url(&self, neutral: &str) -> String {
         format!("{}{neutral}", self.root)
+    }
+
+    /// Entity `i`'s card in this language.
+    pub(crate) fn card(&self, i: usize) -> &Card {
+        &self.cards[i]
     }
 }
 
@@ -117,6 +127,8 @@ pub enum PageKind {
         page: usize,
     },
     Draws,
+    /// The search page; its index is built by `crate::search`.
+    Search,
     NotFound,
     Sitemap,
     Robots,
@@ -176,6 +188,8 @@ pub struct Plan<'a> {
     by_province: BTreeMap<Province, Vec<usize>>,
     lists: Vec<ListSpec>,
     pub pages: Vec<Page>,
+    /// Site-relative URL of the search index's manifest, once it is built.
+    pub search_manifest: Option<String>,
 }
 
 impl<'a> Plan<'a> {
@@ -226,6 +240,7 @@ impl<'a> Plan<'a> {
             by_province,
             lists: Vec::new(),
             pages: Vec::new(),
+            search_manifest: None,
         };
         for code in &cfg.languages {
             let t = theme.strings.get(code).ok_or_else(|| {
@@ -283,6 +298,11 @@ impl<'a> Plan<'a> {
             neutral: "robots.txt".to_string(),
         });
         Ok(plan)
+    }
+
+    /// The model the plan was made from.
+    pub fn site(&self) -> &'a Site {
+        self.site
     }
 
     /// Where a page is written, relative to the output folder.
@@ -394,6 +414,7 @@ impl<'a> Plan<'a> {
             );
         }
         self.push(l, PageKind::Draws, "draws.html", "draws/".to_string());
+        self.push(l, PageKind::Search, "search.html", "search/".to_string());
         self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
         self.plan_readers(l);
         Ok(())
@@ -507,6 +528,7 @@ impl<'a> Plan<'a> {
                 ctx.insert("draws", &draws);
                 Ok(ctx)
             }
+            PageKind::Search => super::search_page::context(self, lang, neutral),
             PageKind::NotFound => {
                 let mut ctx = self.base_context(lang, neutral, &lang.tr("title_not_found")?, "");
                 ctx.insert("other_languages", &self.other_languages(page.lang));
@@ -570,7 +592,7 @@ impl<'a> Plan<'a> {
     }
 
     /// A context with `site` and `page` set (`t` is in each language's global context).
-    fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
+    pub(super) fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
         let meta = self.page_meta(lang, neutral, title, description);
         let mut site = lang.site.clone();
         site.menu = self
@@ -1212,7 +1234,7 @@ fn noc_title(lang: &Lang, prefix: &str, code: &str) -> String {
     }
 }
 
-fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
+pub(crate) fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
     match (lang, &occ.title_fr) {
         ("fr", Some(fr)) => fr,
         _ => &occ.title,
