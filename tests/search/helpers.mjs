@@ -1,5 +1,5 @@
 // Shared by the node tests of search: builds a site with the real iehp binary and loads the
-// client exactly as the build published it (static/search.<hash>.js), reading index files
+// client exactly as the build published it (assets/search.<hash>.js), reading index files
 // from the output folder instead of fetching them.
 
 import { execFileSync } from 'node:child_process';
@@ -42,7 +42,7 @@ export function hub() {
 
 // The published client, imported as a module.
 export async function client(out) {
-  const dir = path.join(out, 'static');
+  const dir = path.join(out, 'assets');
   const file = fs.readdirSync(dir).find((f) => /^search\.[0-9a-f]{10}\.js$/.test(f));
   if (!file) throw new Error(`no search client in ${dir}`);
   const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iehp-client-')), 'search.mjs');
