@@ -1,6 +1,7 @@
 //! The typed model of the hub's content. Everything later stages see comes from here.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -275,8 +276,9 @@ pub struct Draw {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    /// Sorted by (collection, slug, lang).
-    pub items: Vec<Item>,
+    /// Sorted by (collection, slug, lang). Shared, so the dev server's successive versions of a
+    /// site hold one copy of each unchanged item.
+    pub items: Vec<Arc<Item>>,
     /// Sorted by code.
     pub occupations: Vec<Occupation>,
     pub notes: Vec<OccupationNote>,
@@ -297,5 +299,6 @@ impl Site {
         self.items
             .iter()
             .find(|i| i.collection == collection && i.slug == slug && i.lang == lang)
+            .map(Arc::as_ref)
     }
 }

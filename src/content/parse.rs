@@ -2,6 +2,7 @@
 //! Checks that need other files (references, uniqueness) are in `validate`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
@@ -30,7 +31,7 @@ pub struct SlugPos {
 }
 
 pub struct ParsedItem {
-    pub item: Item,
+    pub item: Arc<Item>,
     pub refs: Vec<CodeRef>,
     pub slug_pos: SlugPos,
 }
@@ -292,7 +293,7 @@ pub fn item(
     let (title, reviewed, details) = (title?, reviewed?, details?);
     let body = markdown::render(body_src, &config.lang_root(&lang));
     Some(ParsedItem {
-        item: Item {
+        item: Arc::new(Item {
             collection,
             slug,
             lang,
@@ -307,7 +308,7 @@ pub fn item(
             draft,
             body,
             details,
-        },
+        }),
         refs,
         slug_pos,
     })
