@@ -10,7 +10,7 @@ pub mod model;
 pub mod parse;
 pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -185,7 +185,8 @@ fn assemble<'p>(
             .filter(|i| i.draft)
             .map(|i| (i.collection, i.slug.clone()))
             .collect();
-        items.retain(|i| !i.draft && !drafts.contains(&(i.collection, i.slug.clone())));
+        items
+            .retain(|i| !i.draft && (drafts.is_empty() || !drafts.contains(&(i.collection, i.slug.clone()))));
     }
     items.sort_by(|a, b| (a.collection, &a.slug, &a.lang).cmp(&(b.collection, &b.slug, &b.lang)));
     notes.sort_by(|a, b| (&a.code, &a.lang).cmp(&(&b.code, &b.lang)));
@@ -256,7 +257,8 @@ fn check_noc(
 }
 
 fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
-    let mut users: BTreeMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = BTreeMap::new();
+    // Problems are sorted before they are shown, so the map's order does not matter.
+    let mut users: HashMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = HashMap::new();
     for p in items {
         let item = &p.item;
         users

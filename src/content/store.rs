@@ -221,15 +221,20 @@ impl Store {
             .chain(self.files.values().flat_map(|e| e.diags.iter()))
             .cloned()
             .collect();
-        // In the order `discover` lists files, so problems read the same as a build's.
-        let mut entries: Vec<&Entry> = self.files.values().collect();
-        entries.sort_by(|a, b| a.file.cmp(&b.file));
-        assemble(
-            config,
-            self.opts,
-            entries.into_iter().map(|e| (&e.file, &e.parsed)),
-            diags,
-        )
+        // A valid site comes out the same whatever order its files are taken in; the wording
+        // of some problems (which file clashes with which) follows the order, so when there are
+        // problems the files are taken again in the order `discover` lists them.
+        let by_path = self.files.values().map(|e| (&e.file, &e.parsed));
+        assemble(config, self.opts, by_path, diags.clone()).or_else(|_| {
+            let mut entries: Vec<&Entry> = self.files.values().collect();
+            entries.sort_by(|a, b| a.file.cmp(&b.file));
+            assemble(
+                config,
+                self.opts,
+                entries.into_iter().map(|e| (&e.file, &e.parsed)),
+                diags,
+            )
+        })
     }
 }
 

@@ -3,7 +3,9 @@
 //! by small [`Page`] values; the (larger) template context of each page is built only when that
 //! page is rendered, so pages can be built in parallel and a rebuild can render just a few.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -63,7 +65,11 @@ pub struct Lang<'a> {
     out_prefix: String,
     pub t: &'a BTreeMap<String, String>,
     site: SiteView,
-    cards: Vec<Card>,
+    /// Per entity: its card, the key lists sort it by (its title, slugified), and its place in
+    /// that order (by key, then slug), so that each list sorts by a number.
+    cards: Vec<Arc<Card>>,
+    sort_keys: Vec<Arc<str>>,
+    rank: Vec<u32>,
 }
 
 impl Lang<'_> {
@@ -145,6 +151,45 @@ impl ListSpec {
     }
 }
 
+/// What a plan computes per item and language from that item alone (its card and sort key), kept
+/// across plans by the dev server so that an edit recomputes only the edited item's. Valid while
+/// the settings, the theme's strings and the build date stay the same: clear it when they change.
+#[derive(Default)]
+pub struct PlanCache {
+    /// By (language index, the item's address in its `Arc`). Each entry holds the item, so its
+    /// address cannot be reused by another while the entry lives.
+    entries: HashMap<(usize, usize), CacheEntry>,
+    /// Counts plans; an entry remembers the last that used it.
+    generation: u64,
+}
+
+struct CacheEntry {
+    _item: Arc<Item>,
+    card: Arc<Card>,
+    sort_key: Arc<str>,
+    used: AtomicU64,
+}
+
+impl PlanCache {
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Where an item lives, as a key: items are shared through `Arc`s, so the address identifies
+/// one version of one item for as long as something holds it.
+fn address(item: &Item) -> usize {
+    item as *const Item as usize
+}
+
 pub struct Plan<'a> {
     site: &'a Site,
     now: Date,
@@ -152,6 +197,9 @@ pub struct Plan<'a> {
     origin: String,
     pub langs: Vec<Lang<'a>>,
     pub entities: Vec<Entity<'a>>,
+    /// Per entity: when it starts (events; other items: the earliest instant), the order of
+    /// event lists.
+    starts: Vec<jiff::Timestamp>,
     /// Entities naming each occupation code.
     by_code: BTreeMap<&'a str, Vec<usize>>,
     /// Entities per province (pages excluded).
@@ -162,8 +210,16 @@ pub struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, now: Date) -> Result<Self> {
+        Self::with_cache(site, theme, now, &mut PlanCache::default())
+    }
+
+    /// [`Plan::new`], taking each unchanged item's card and sort key from `cache` and leaving in
+    /// it exactly this plan's.
+    pub fn with_cache(site: &'a Site, theme: &'a Theme, now: Date, cache: &mut PlanCache) -> Result<Self> {
         let cfg = &site.config;
         let default = cfg.default_language();
+        cache.generation += 1;
+        let generation = cache.generation;
         let mut entities: Vec<Entity> = site
             .items
             .iter()
@@ -203,12 +259,23 @@ impl<'a> Plan<'a> {
             now,
             origin,
             langs: Vec::new(),
+            starts: Vec::new(),
             entities,
             by_code,
             by_province,
             lists: Vec::new(),
             pages: Vec::new(),
         };
+        plan.starts = plan
+            .entities
+            .par_iter()
+            .map(|e| {
+                e.original
+                    .event()
+                    .map(|ev| first_instant(ev.start, &cfg.timezone))
+                    .unwrap_or_default()
+            })
+            .collect();
         for code in &cfg.languages {
             let t = theme.strings.get(code).ok_or_else(|| {
                 Error::Template(Diagnostic::error(
@@ -238,13 +305,33 @@ impl<'a> Plan<'a> {
                 root,
                 t,
                 cards: Vec::new(),
+                sort_keys: Vec::new(),
+                rank: Vec::new(),
             };
-            lang.cards = (0..plan.entities.len())
+            let l = plan.langs.len();
+            let made: Vec<(Arc<Card>, Arc<str>)> = (0..plan.entities.len())
                 .into_par_iter()
-                .map(|i| plan.card(&lang, i))
+                .map(|i| {
+                    let shown = plan.entities[i].shown(code);
+                    if let Some(hit) = cache.entries.get(&(l, address(shown))) {
+                        hit.used.store(generation, Ordering::Relaxed);
+                        return Ok((hit.card.clone(), hit.sort_key.clone()));
+                    }
+                    let card = plan.card(&lang, i)?;
+                    Ok((Arc::new(card), Arc::from(markdown::slugify(&shown.title))))
+                })
                 .collect::<Result<_>>()?;
+            (lang.cards, lang.sort_keys) = made.into_iter().unzip();
+            let mut order: Vec<usize> = (0..plan.entities.len()).collect();
+            let key = |i: &usize| (&lang.sort_keys[*i], &plan.entities[*i].shown(code).slug);
+            order.par_sort_by(|a, b| key(a).cmp(&key(b)));
+            lang.rank = vec![0; order.len()];
+            for (r, i) in order.into_iter().enumerate() {
+                lang.rank[i] = r as u32;
+            }
             plan.langs.push(lang);
         }
+        plan.keep_in(cache, generation);
         for l in 0..plan.langs.len() {
             plan.plan_language(l)?;
         }
@@ -261,6 +348,32 @@ impl<'a> Plan<'a> {
             neutral: "robots.txt".to_string(),
         });
         Ok(plan)
+    }
+
+    /// Leaves in `cache` the cards and sort keys of this plan, and nothing else.
+    fn keep_in(&self, cache: &mut PlanCache, generation: u64) {
+        cache
+            .entries
+            .retain(|_, e| e.used.load(Ordering::Relaxed) == generation);
+        let missing = self.langs.len() * self.entities.len() - cache.entries.len();
+        if missing == 0 {
+            return;
+        }
+        let shared: HashMap<usize, &Arc<Item>> =
+            self.site.items.iter().map(|item| (address(item), item)).collect();
+        for (l, lang) in self.langs.iter().enumerate() {
+            for (i, entity) in self.entities.iter().enumerate() {
+                let addr = address(entity.shown(lang.code));
+                if let Some(item) = shared.get(&addr) {
+                    cache.entries.entry((l, addr)).or_insert_with(|| CacheEntry {
+                        _item: Arc::clone(item),
+                        card: lang.cards[i].clone(),
+                        sort_key: lang.sort_keys[i].clone(),
+                        used: AtomicU64::new(generation),
+                    });
+                }
+            }
+        }
     }
 
     /// Where a page is written, relative to the output folder.
@@ -569,7 +682,7 @@ impl<'a> Plan<'a> {
             .skip((n - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
             .map(|(section, i)| {
-                let mut card = lang.cards[*i].clone();
+                let mut card = Card::clone(&lang.cards[*i]);
                 if prev != Some(*section) {
                     card.section = section.map(|s| spec.sections[s].clone());
                 }
@@ -602,26 +715,16 @@ impl<'a> Plan<'a> {
     /// Orders entity indexes for lists: everything but events by title; events upcoming
     /// soonest first, then past newest first. Returns (others, events).
     fn ordered(&self, lang: &Lang, idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
-        let tz = &self.site.config.timezone;
         let (events, mut others): (Vec<usize>, Vec<usize>) = idx
             .into_iter()
             .partition(|i| self.entities[*i].original.collection == Collection::Events);
-        others.sort_by_cached_key(|i| {
-            let item = self.entities[*i].shown(lang.code);
-            (markdown::slugify(&item.title), item.slug.clone())
-        });
-        let start = |i: &usize| {
-            self.entities[*i]
-                .original
-                .event()
-                .map(|e| first_instant(e.start, tz))
-                .unwrap_or_default()
-        };
+        // `idx` is in entity order, so sorting by rank is the stable sort by (key, slug).
+        others.sort_by_key(|i| lang.rank[*i]);
         let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
             .partition(|i| lang.cards[*i].status == "upcoming");
-        upcoming.sort_by_key(|i| (start(i), *i));
-        past.sort_by_key(|i| (std::cmp::Reverse(start(i)), *i));
+        upcoming.sort_by_key(|i| (self.starts[*i], *i));
+        past.sort_by_key(|i| (std::cmp::Reverse(self.starts[*i]), *i));
         upcoming.extend(past);
         (others, upcoming)
     }
@@ -707,7 +810,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|i| cards[**i].status == "upcoming")
             .take(HOME_UPCOMING)
-            .map(|i| cards[*i].clone())
+            .map(|i| Card::clone(&cards[*i]))
             .collect();
         let mut resources: Vec<usize> = others
             .into_iter()
@@ -717,7 +820,7 @@ impl<'a> Plan<'a> {
         let newest = resources
             .iter()
             .take(HOME_NEWEST)
-            .map(|i| cards[*i].clone())
+            .map(|i| Card::clone(&cards[*i]))
             .collect();
         let mut professions: Vec<OccupationLink> = self
             .site
@@ -1052,7 +1155,7 @@ impl<'a> Plan<'a> {
             markdown::render(&item.body.source, &lang.root).html
         };
         let view = ItemView {
-            card: card.clone(),
+            card: Card::clone(card),
             facts,
             professions,
             body_html,
