@@ -12,6 +12,7 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod yaml;
@@ -50,6 +51,18 @@ pub fn run(command: Command) -> Result<()> {
             let opts = build_options(args)?;
             let pages = site::check(&opts)?;
             println!("ok: content is valid and all {pages} pages render");
+        }
+        Command::Serve(args) => {
+            let root = site::resolve_root(args.root.as_deref())?;
+            serve::serve(serve::ServeOptions {
+                root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+                now: args.now,
+                verify: args.verify,
+                quiet: std::time::Duration::from_millis(args.quiet_ms),
+            })?;
         }
         Command::New(args) => {
             let root = site::resolve_root(args.root.as_deref())?;

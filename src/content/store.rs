@@ -203,6 +203,30 @@ impl Store {
         }
     }
 
+    /// Whether a change at `abs`, under `content/`, can matter: something is held at or below
+    /// it (it may be going away), or it is a folder or content file the walk would take.
+    pub fn wants(&mut self, abs: &Path) -> bool {
+        let rel = discover::rel(&self.root, abs);
+        let held =
+            |keys: &mut dyn Iterator<Item = &PathBuf>| keys.next().is_some_and(|k| k.starts_with(&rel));
+        if held(&mut self.files.range(rel.clone()..).map(|(k, _)| k))
+            || held(&mut self.misplaced.range(rel.clone()..).map(|(k, _)| k))
+        {
+            return true;
+        }
+        let content = self.root.join("content");
+        match std::fs::symlink_metadata(abs) {
+            Ok(meta) if meta.is_dir() => self.filter.includes(abs, true),
+            Ok(meta) if meta.is_file() => {
+                self.filter.includes(abs, false)
+                    && abs
+                        .strip_prefix(&content)
+                        .is_ok_and(|in_content| discover::classify(in_content).is_some())
+            }
+            _ => false,
+        }
+    }
+
     /// Every content file the store holds, relative to the root (for checks against a fresh walk).
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.files

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod pages;
+pub mod stamps;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use tera::{ErrorKind, Tera};
+use tera::{Context, ErrorKind, Tera};
 
 use crate::content::model::Site;
 use crate::error::{Diagnostic, Error, Result};
@@ -45,6 +46,11 @@ impl Assets {
     /// The output path of a theme static file.
     pub fn published(&self, rel: &str) -> Option<&str> {
         self.published.get(rel).map(String::as_str)
+    }
+
+    /// Where a theme static file is written: its published path, or its own.
+    pub fn output_path(&self, rel: &str) -> String {
+        self.published(rel).unwrap_or(rel).to_string()
     }
 
     /// The URL templates link to.
@@ -190,7 +196,7 @@ pub fn render_site(
     render_pages(&plan, &templates, &plan.pages, sink)?;
     let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
     for (rel, file) in &theme.statics {
-        let path = assets.published(rel).unwrap_or(rel).to_string();
+        let path = assets.output_path(rel);
         if !paths.insert(path.clone()) {
             return Err(duplicate(&path));
         }
@@ -199,7 +205,7 @@ pub fn render_site(
     Ok(paths.len())
 }
 
-fn duplicate(path: &str) -> Error {
+pub(crate) fn duplicate(path: &str) -> Error {
     Error::Usage(format!(
         "two outputs would be written to {path}; rename one of the sources"
     ))
@@ -219,19 +225,44 @@ pub fn render_pages(
             return Err(duplicate(&path));
         }
     }
-    // One engine per language whose global context holds that language's strings as `t`, so
-    // the table is not copied into every page's context.
-    let engines: Vec<Tera> = plan
-        .langs
+    let engines = engines(plan, templates);
+    pages.par_iter().try_for_each(|page| {
+        let context = plan.context(page)?;
+        let out = plan.out_path(page);
+        let html = engines[page.lang]
+            .render(page.template, &context)
+            .map_err(|e| templates.error(e, Some(&out)))?;
+        sink(OutputFile::new(out, html))
+    })
+}
+
+/// One engine per language whose global context holds that language's strings as `t`, so the
+/// table is not copied into every page's context.
+fn engines(plan: &Plan, templates: &Templates) -> Vec<Tera> {
+    plan.langs
         .iter()
         .map(|lang| {
             let mut tera = templates.tera.clone();
             tera.global_context().insert("t", lang.t);
             tera
         })
-        .collect();
-    pages.par_iter().try_for_each(|page| {
-        let context = plan.context(page)?;
+        .collect()
+}
+
+/// Renders some pages of `plan` in parallel, each with the context given (the dev server has
+/// some already) or else the one the plan builds.
+pub fn render_with_contexts(
+    plan: &Plan,
+    templates: &Templates,
+    pages: Vec<(&Page, Option<Context>)>,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    let engines = engines(plan, templates);
+    pages.into_par_iter().try_for_each(|(page, context)| {
+        let context = match context {
+            Some(c) => c,
+            None => plan.context(page)?,
+        };
         let out = plan.out_path(page);
         let html = engines[page.lang]
             .render(page.template, &context)

@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::Context;
 
+pub mod inputs;
+
 use super::dates;
 use super::views::*;
 use crate::content::markdown;
