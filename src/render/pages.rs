@@ -70,6 +70,8 @@ pub struct Lang<'a> {
     /// Per entity: its card, the key lists sort it by (its title, slugified), and its place in
     /// that order (by key, then slug), so that each list sorts by a number.
     cards: Vec<Arc<Card>>,
+    /// Per entity: what its card is made of (see `inputs`).
+    card_digests: Vec<u64>,
     sort_keys: Vec<Arc<str>>,
     rank: Vec<u32>,
 }
@@ -168,6 +170,7 @@ pub struct PlanCache {
 struct CacheEntry {
     _item: Arc<Item>,
     card: Arc<Card>,
+    card_digest: u64,
     sort_key: Arc<str>,
     used: AtomicU64,
 }
@@ -307,23 +310,29 @@ impl<'a> Plan<'a> {
                 root,
                 t,
                 cards: Vec::new(),
+                card_digests: Vec::new(),
                 sort_keys: Vec::new(),
                 rank: Vec::new(),
             };
             let l = plan.langs.len();
-            let made: Vec<(Arc<Card>, Arc<str>)> = (0..plan.entities.len())
+            let made: Vec<(Arc<Card>, u64, Arc<str>)> = (0..plan.entities.len())
                 .into_par_iter()
                 .map(|i| {
                     let shown = plan.entities[i].shown(code);
                     if let Some(hit) = cache.entries.get(&(l, address(shown))) {
                         hit.used.store(generation, Ordering::Relaxed);
-                        return Ok((hit.card.clone(), hit.sort_key.clone()));
+                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone()));
                     }
                     let card = plan.card(&lang, i)?;
-                    Ok((Arc::new(card), Arc::from(markdown::slugify(&shown.title))))
+                    let digest = inputs::card_digest(&card);
+                    Ok((Arc::new(card), digest, Arc::from(markdown::slugify(&shown.title))))
                 })
                 .collect::<Result<_>>()?;
-            (lang.cards, lang.sort_keys) = made.into_iter().unzip();
+            for (card, digest, key) in made {
+                lang.cards.push(card);
+                lang.card_digests.push(digest);
+                lang.sort_keys.push(key);
+            }
             let mut order: Vec<usize> = (0..plan.entities.len()).collect();
             let key = |i: &usize| (&lang.sort_keys[*i], &plan.entities[*i].shown(code).slug);
             order.par_sort_by(|a, b| key(a).cmp(&key(b)));
@@ -370,6 +379,7 @@ impl<'a> Plan<'a> {
                     cache.entries.entry((l, addr)).or_insert_with(|| CacheEntry {
                         _item: Arc::clone(item),
                         card: lang.cards[i].clone(),
+                        card_digest: lang.card_digests[i],
                         sort_key: lang.sort_keys[i].clone(),
                         used: AtomicU64::new(generation),
                     });

@@ -55,6 +55,19 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
 
+    // Watching starts before the first build, so an edit made while it runs is not missed.
+    let mut watcher = {
+        let tx = tx.clone();
+        watch::start(&root, move |paths| {
+            let _ = tx.send(Msg::Paths(paths));
+        })?
+    };
+    let mut watched: Vec<PathBuf> = ["content", "themes"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|p| p.is_dir())
+        .collect();
+
     let started = Instant::now();
     let mut builder = Builder::new(rebuild::Options {
         root: root.clone(),
@@ -88,17 +101,6 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             opts.bind
         );
     }
-    let mut watcher = {
-        let tx = tx.clone();
-        watch::start(&root, move |paths| {
-            let _ = tx.send(Msg::Paths(paths));
-        })?
-    };
-    let mut watched: Vec<PathBuf> = ["content", "themes"]
-        .iter()
-        .map(|d| root.join(d))
-        .filter(|p| p.is_dir())
-        .collect();
 
     let mut debounce = Debounce::new(opts.quiet, watch::LONGEST);
     let mut touched = Touched::default();

@@ -14,7 +14,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 use tera::Context;
 
-use super::{Lang, ListSpec, PAGE_SIZE, Page, PageKind, Plan, address};
+use super::{Card, Lang, ListSpec, PAGE_SIZE, Page, PageKind, Plan, address};
 use crate::error::Result;
 
 /// What a page's context is made from.
@@ -76,8 +76,13 @@ impl Plan<'_> {
                     for note in self.site.notes.iter().filter(|n| &n.code == code) {
                         digest_of(note).hash(&mut h);
                     }
+                    // Its draws, each with links to every occupation it named.
                     for draw in self.site.draws.iter().filter(|d| d.professions.contains(code)) {
                         digest_of(draw).hash(&mut h);
+                        for named in &draw.professions {
+                            occupations.get(named.as_str()).hash(&mut h);
+                            self.by_code.get(named.as_str()).map_or(0, Vec::len).hash(&mut h);
+                        }
                     }
                 }
             }
@@ -101,7 +106,7 @@ impl Plan<'_> {
         Ok(Inputs::Digest(h.finish()))
     }
 
-    /// Page `n` of a list: its heading and paging, and each card's item and section.
+    /// Page `n` of a list: its heading and paging, and each card and its section.
     fn list_inputs(&self, lang: &Lang, spec: &ListSpec, n: usize, h: &mut DefaultHasher) {
         (
             &spec.heading,
@@ -113,7 +118,27 @@ impl Plan<'_> {
         )
             .hash(h);
         for (section, i) in spec.entries.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE) {
-            (section, address(self.entities[*i].shown(lang.code))).hash(h);
+            (section, lang.card_digests[*i]).hash(h);
         }
     }
+}
+
+/// A digest of a card's every field, as templates see them: lists show cards, not items, so an
+/// edit that leaves an item's card as it was leaves its lists alone.
+pub(super) fn card_digest(card: &Card) -> u64 {
+    struct Digest(DefaultHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut d = Digest(DefaultHasher::new());
+    // A card is strings, numbers and lists of them, which always serialize.
+    let written = serde_json::to_writer(&mut d, card);
+    debug_assert!(written.is_ok());
+    d.0.finish()
 }
