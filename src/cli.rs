@@ -25,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a content file with every field of its collection, ready to fill in
     New(NewArgs),
+    /// Build the site into memory and serve it, rebuilding what an edit touches and reloading open pages
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +74,31 @@ pub struct CheckArgs {
 pub enum OutputFormat {
     Human,
     Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder holding content/ (and optionally themes/)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback lets other machines see the site
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include items marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// The date events are judged upcoming or past against [default: today in the site's time zone]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub now: Option<Date>,
+    /// After every rebuild, also build from scratch and report files that differ (slow; for testing)
+    #[arg(long, hide = true)]
+    pub verify: bool,
+    /// Milliseconds a burst of file events must fall quiet before a rebuild
+    #[arg(long, hide = true, default_value_t = 10)]
+    pub quiet_ms: u64,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod output;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod yaml;
@@ -71,6 +72,18 @@ pub fn run(command: Command) -> Result<()> {
                     if args.strict { " (--strict)" } else { "" }
                 )));
             }
+        }
+        Command::Serve(args) => {
+            let root = site::resolve_root(args.root.as_deref())?;
+            serve::serve(serve::ServeOptions {
+                root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+                now: args.now,
+                verify: args.verify,
+                quiet: std::time::Duration::from_millis(args.quiet_ms),
+            })?;
         }
         Command::New(args) => {
             let root = site::resolve_root(args.root.as_deref())?;

@@ -91,7 +91,7 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<ThemeFile>> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if name.ends_with('~') || name.starts_with('#') {
+        if crate::content::discover::is_scratch(&name) {
             continue;
         }
         let rel = entry

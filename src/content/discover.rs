@@ -32,12 +32,33 @@ pub struct SourceFile {
     pub abs: PathBuf,
 }
 
+/// Whether a file name is hidden or an editor's leftover rather than something an editor wrote
+/// on purpose: backups (`x~`), autosaves (`#x#`), swap files (`.x.swp`, `x.swp`), vim's probe file
+/// `4913`, and the temporary names editors save through (`x.tmp`, `x___jb_tmp___`, `x.crswap`).
+/// Content, themes and the dev server's watcher all skip them.
+pub fn is_scratch(name: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "~",
+        ".swp",
+        ".swx",
+        ".swo",
+        ".tmp",
+        "___jb_tmp___",
+        "___jb_old___",
+        ".crswap",
+    ];
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name == "4913"
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
 /// What a path under `content/` is, or why it does not belong there. `None`: not content at all
 /// (a stray `.txt`, `site.yaml` itself), silently skipped. Pure; used by the watcher too.
 pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
     let parts: Vec<&str> = rel_to_content.iter().filter_map(|p| p.to_str()).collect();
     let file = *parts.last()?;
-    if file.starts_with('.') || file.ends_with('~') || file.starts_with('#') {
+    if is_scratch(file) {
         return None;
     }
     if parts.len() == 2 && parts[0] == "data" {
@@ -100,18 +121,7 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         return (files, diags);
     }
     let root_ignore = root_gitignore(root);
-    // Explicit options so a build is the same inside or outside a git checkout and whatever the
-    // user's global git configuration says.
-    let walker = ignore::WalkBuilder::new(&content)
-        .standard_filters(false)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .parents(false)
-        .ignore(true)
-        .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build();
+    let walker = walk_builder(&content).sort_by_file_name(|a, b| a.cmp(b)).build();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -143,6 +153,66 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     }
     files.sort();
     (files, diags)
+}
+
+/// The walk over `content/`, with explicit options so a build is the same inside or outside a
+/// git checkout and whatever the user's global git configuration says.
+fn walk_builder(content: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(content);
+    builder
+        .standard_filters(false)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .parents(false)
+        .ignore(true)
+        .follow_links(false);
+    builder
+}
+
+/// Answers, for one path at a time, whether [`discover`] would list it: the same walk settings
+/// and ignore files, without walking the tree again (the dev server asks this of each changed
+/// path). A snapshot of the ignore files: make a new one when one of them changes.
+pub struct Filter {
+    content: PathBuf,
+    walk: ignore::IncrementalIgnore,
+    root_ignore: Gitignore,
+}
+
+impl Filter {
+    pub fn new(root: &Path) -> Self {
+        let content = root.join("content");
+        let walk = walk_builder(&content)
+            .build_matchers()
+            .pop()
+            .expect("a walk builder made with one root gives one matcher");
+        Self {
+            content,
+            walk,
+            root_ignore: root_gitignore(root),
+        }
+    }
+
+    /// Whether the walk would list the file (or enter the folder) at `abs`, a path under
+    /// `content/`. Says nothing of what kind of file it is: that is [`classify`]'s part.
+    pub fn includes(&mut self, abs: &Path, is_dir: bool) -> bool {
+        let Ok(rel) = abs.strip_prefix(&self.content) else {
+            return false;
+        };
+        if rel.as_os_str().is_empty() {
+            return true;
+        }
+        if self.walk.matched(rel, is_dir).is_ignore() {
+            return false;
+        }
+        // `discover` applies the root's `.gitignore` to files only; a folder it names still
+        // excludes every file below it, through `matched_path_or_any_parents`.
+        is_dir
+            || !self
+                .root_ignore
+                .matched_path_or_any_parents(abs, false)
+                .is_ignore()
+    }
 }
 
 /// The site root's own `.gitignore` (the walk starts below it, in `content/`).
@@ -198,5 +268,28 @@ mod tests {
         case("events/summit.md~", None);
         case("events/#summit.md#", None);
         case("events/notes.txt", None);
+        case("events/4913", None);
+        case("events/summit.md.tmp", None);
+        case("events/summit.md___jb_tmp___", None);
+    }
+
+    #[test]
+    fn scratch_names() {
+        for scratch in [
+            ".summit.md.swp",
+            "summit.md~",
+            "#summit.md#",
+            "4913",
+            "summit.md.swp",
+            "style.css.tmp",
+            "base.html___jb_old___",
+            "style.css.crswap",
+            ".gitignore",
+        ] {
+            assert!(is_scratch(scratch), "{scratch}");
+        }
+        for kept in ["summit.md", "style.css", "4913.md", "tmp.md", "logo.png"] {
+            assert!(!is_scratch(kept), "{kept}");
+        }
     }
 }

@@ -8,9 +8,11 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -89,32 +91,42 @@ enum Parsed {
 
 /// Loads the whole site under `root`. On failure, returns every problem found, sorted.
 pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
-    let config = load_config(root)?;
-    let (files, mut diags) = discover::discover(root);
+    store::Store::open(root, opts).site()
+}
 
-    let results: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = files
+/// Parses every file, in parallel.
+fn parse_all(files: Vec<SourceFile>, config: &Config) -> Vec<(SourceFile, Parsed, Vec<Diagnostic>)> {
+    files
         .into_par_iter()
         .map(|file| {
             let mut d = Vec::new();
-            let parsed = parse_file(&file, &config, &mut d);
+            let parsed = parse_file(&file, config, &mut d);
             (file, parsed, d)
         })
-        .collect();
+        .collect()
+}
 
+/// Runs the checks that span files over every file's parse result and, when nothing is wrong,
+/// returns the model. `diags` holds the problems found so far (discovery, parsing).
+fn assemble<'p>(
+    config: &Config,
+    opts: LoadOptions,
+    parsed: impl Iterator<Item = (&'p SourceFile, &'p Parsed)>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut items = Vec::new();
     let mut notes = Vec::new();
     let mut noc_entries = Vec::new();
-    let mut draw_entries = Vec::new();
+    let mut draw_entries: &[(Draw, Vec<CodeRef>)] = &[];
     let mut noc_path = PathBuf::from("content/data/noc.yaml");
     let mut draws_path = PathBuf::from("content/data/draws.yaml");
-    for (file, parsed, d) in results {
-        diags.extend(d);
+    for (file, parsed) in parsed {
         match parsed {
-            Parsed::Item(p) => items.push(*p),
-            Parsed::Note(n) => notes.push(n.note),
+            Parsed::Item(p) => items.push(&**p),
+            Parsed::Note(n) => notes.push(n.note.clone()),
             Parsed::Noc(list) => {
                 noc_path = file.rel.clone();
-                noc_entries = list;
+                noc_entries = list.clone();
             }
             Parsed::Draws(list) => {
                 draws_path = file.rel.clone();
@@ -144,7 +156,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
     for p in &items {
         check_refs(&p.item.path, &p.refs, &mut diags);
     }
-    for (_, refs) in &draw_entries {
+    for (_, refs) in draw_entries {
         check_refs(&draws_path, refs, &mut diags);
     }
     for n in &notes {
@@ -157,7 +169,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
             ));
         }
     }
-    check_slugs(&items, &config, &mut diags);
+    check_slugs(&items, config, &mut diags);
     check_note_duplicates(&notes, &mut diags);
 
     if diags.iter().any(Diagnostic::is_error) {
@@ -166,7 +178,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
         return Err(diags);
     }
 
-    let mut items: Vec<Item> = items.into_iter().map(|p| p.item).collect();
+    let mut items: Vec<Arc<Item>> = items.into_iter().map(|p| p.item.clone()).collect();
     if !opts.drafts {
         // A translation follows its original: a draft original hides every language.
         let drafts: BTreeSet<(Collection, String)> = items
@@ -174,15 +186,16 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
             .filter(|i| i.draft)
             .map(|i| (i.collection, i.slug.clone()))
             .collect();
-        items.retain(|i| !i.draft && !drafts.contains(&(i.collection, i.slug.clone())));
+        items
+            .retain(|i| !i.draft && (drafts.is_empty() || !drafts.contains(&(i.collection, i.slug.clone()))));
     }
     items.sort_by(|a, b| (a.collection, &a.slug, &a.lang).cmp(&(b.collection, &b.slug, &b.lang)));
     notes.sort_by(|a, b| (&a.code, &a.lang).cmp(&(&b.code, &b.lang)));
-    let mut draws: Vec<Draw> = draw_entries.into_iter().map(|(d, _)| d).collect();
+    let mut draws: Vec<Draw> = draw_entries.iter().map(|(d, _)| d.clone()).collect();
     draws.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.program.cmp(&b.program)));
 
     Ok(Site {
-        config,
+        config: config.clone(),
         items,
         occupations,
         notes,
@@ -244,8 +257,9 @@ fn check_noc(
     out
 }
 
-fn check_slugs(items: &[parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
-    let mut users: BTreeMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = BTreeMap::new();
+fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
+    // Problems are sorted before they are shown, so the map's order does not matter.
+    let mut users: HashMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = HashMap::new();
     for p in items {
         let item = &p.item;
         users

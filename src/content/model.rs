@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -315,8 +316,9 @@ pub struct Draw {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    /// Sorted by (collection, slug, lang).
-    pub items: Vec<Item>,
+    /// Sorted by (collection, slug, lang). Shared, so the dev server's successive versions of a
+    /// site hold one copy of each unchanged item.
+    pub items: Vec<Arc<Item>>,
     /// Sorted by code.
     pub occupations: Vec<Occupation>,
     pub notes: Vec<OccupationNote>,
@@ -337,5 +339,6 @@ impl Site {
         self.items
             .iter()
             .find(|i| i.collection == collection && i.slug == slug && i.lang == lang)
+            .map(Arc::as_ref)
     }
 }

@@ -2,6 +2,7 @@
 //! Checks that need other files (references, uniqueness) are in `validate`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
@@ -30,7 +31,7 @@ pub struct SlugPos {
 }
 
 pub struct ParsedItem {
-    pub item: Item,
+    pub item: Arc<Item>,
     pub refs: Vec<CodeRef>,
     pub slug_pos: SlugPos,
 }
@@ -305,7 +306,7 @@ pub fn item(
     let (title, reviewed, details) = (title?, reviewed?, details?);
     let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
     Some(ParsedItem {
-        item: Item {
+        item: Arc::new(Item {
             collection,
             slug,
             lang,
@@ -323,7 +324,7 @@ pub fn item(
             positions,
             details,
             form,
-        },
+        }),
         refs,
         slug_pos,
     })

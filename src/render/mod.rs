@@ -8,6 +8,7 @@ pub mod ics;
 pub mod pages;
 pub mod schedule;
 pub mod search_page;
+pub mod stamps;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use tera::{ErrorKind, Tera};
+use tera::{Context, ErrorKind, Tera};
 
 use crate::content::model::Site;
 use crate::error::{Diagnostic, Error, Result};
@@ -54,6 +55,11 @@ impl Assets {
     /// The output path of a theme static file.
     pub fn published(&self, rel: &str) -> Option<&str> {
         self.published.get(rel).map(String::as_str)
+    }
+
+    /// Where a theme static file is written: its published path, or its own.
+    pub fn output_path(&self, rel: &str) -> String {
+        self.published(rel).unwrap_or(rel).to_string()
     }
 
     /// The URL templates link to.
@@ -210,7 +216,7 @@ pub fn render_site(
     }
     render_pages(&plan, &templates, &plan.pages, sink)?;
     for (rel, file) in &theme.statics {
-        let path = assets.published(rel).unwrap_or(rel).to_string();
+        let path = assets.output_path(rel);
         if !paths.insert(path.clone()) {
             return Err(duplicate(&path));
         }
@@ -225,7 +231,7 @@ pub fn render_site(
     Ok(paths.len())
 }
 
-fn duplicate(path: &str) -> Error {
+pub(crate) fn duplicate(path: &str) -> Error {
     Error::Usage(format!(
         "two outputs would be written to {path}; rename one of the sources"
     ))
@@ -245,23 +251,41 @@ pub fn render_pages(
             return Err(duplicate(&path));
         }
     }
-    // One engine per language whose global context holds that language's strings as `t`, so
-    // the table is not copied into every page's context.
-    let engines: Vec<Tera> = plan
-        .langs
+    render_with_contexts(plan, templates, pages.iter().map(|p| (p, None)).collect(), sink)
+}
+
+/// One engine per language whose global context holds that language's strings as `t`, so the
+/// table is not copied into every page's context.
+fn engines(plan: &Plan, templates: &Templates) -> Vec<Tera> {
+    plan.langs
         .iter()
         .map(|lang| {
             let mut tera = templates.tera.clone();
             tera.global_context().insert("t", lang.t);
             tera
         })
-        .collect();
-    pages.par_iter().try_for_each(|page| {
+        .collect()
+}
+
+/// Renders some pages of `plan` in parallel, each with the context given (the dev server has
+/// some already) or else the one the plan builds. Calendars and feeds are written by Rust, not
+/// templates.
+pub fn render_with_contexts(
+    plan: &Plan,
+    templates: &Templates,
+    pages: Vec<(&Page, Option<Context>)>,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    let engines = engines(plan, templates);
+    pages.into_par_iter().try_for_each(|(page, context)| {
         let out = plan.out_path(page);
         if let Some(text) = plan.generated(page)? {
             return sink(OutputFile::new(out, text));
         }
-        let context = plan.context(page)?;
+        let context = match context {
+            Some(c) => c,
+            None => plan.context(page)?,
+        };
         let html = engines[page.lang]
             .render(page.template, &context)
             .map_err(|e| templates.error(e, Some(&out)))?;

@@ -3,11 +3,15 @@
 //! by small [`Page`] values; the (larger) template context of each page is built only when that
 //! page is rendered, so pages can be built in parallel and a rebuild can render just a few.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::Context;
+
+pub mod inputs;
 
 use super::dates;
 use super::views::*;
@@ -79,7 +83,13 @@ pub struct Lang<'a> {
     out_prefix: String,
     pub t: &'a BTreeMap<String, String>,
     site: SiteView,
-    cards: Vec<Card>,
+    /// Per entity: its card, the key lists sort it by (its title, slugified), and its place in
+    /// that order (by key, then slug), so that each list sorts by a number.
+    cards: Vec<Arc<Card>>,
+    /// Per entity: what its card is made of (see `inputs`).
+    card_digests: Vec<u64>,
+    sort_keys: Vec<Arc<str>>,
+    rank: Vec<u32>,
 }
 
 impl Lang<'_> {
@@ -175,6 +185,46 @@ impl ListSpec {
     }
 }
 
+/// What a plan computes per item and language from that item alone (its card and sort key), kept
+/// across plans by the dev server so that an edit recomputes only the edited item's. Valid while
+/// the settings, the theme's strings and the build date stay the same: clear it when they change.
+#[derive(Default)]
+pub struct PlanCache {
+    /// By (language index, the item's address in its `Arc`). Each entry holds the item, so its
+    /// address cannot be reused by another while the entry lives.
+    entries: HashMap<(usize, usize), CacheEntry>,
+    /// Counts plans; an entry remembers the last that used it.
+    generation: u64,
+}
+
+struct CacheEntry {
+    _item: Arc<Item>,
+    card: Arc<Card>,
+    card_digest: u64,
+    sort_key: Arc<str>,
+    used: AtomicU64,
+}
+
+impl PlanCache {
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Where an item lives, as a key: items are shared through `Arc`s, so the address identifies
+/// one version of one item for as long as something holds it.
+fn address(item: &Item) -> usize {
+    item as *const Item as usize
+}
+
 pub struct Plan<'a> {
     site: &'a Site,
     now: Date,
@@ -182,6 +232,9 @@ pub struct Plan<'a> {
     origin: String,
     pub langs: Vec<Lang<'a>>,
     pub entities: Vec<Entity<'a>>,
+    /// Per entity: when it starts (events; other items: the earliest instant), the order of
+    /// event lists.
+    starts: Vec<jiff::Timestamp>,
     /// Entities naming each occupation code.
     by_code: BTreeMap<&'a str, Vec<usize>>,
     /// Entities per province (pages excluded).
@@ -194,8 +247,16 @@ pub struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, now: Date) -> Result<Self> {
+        Self::with_cache(site, theme, now, &mut PlanCache::default())
+    }
+
+    /// [`Plan::new`], taking each unchanged item's card and sort key from `cache` and leaving in
+    /// it exactly this plan's.
+    pub fn with_cache(site: &'a Site, theme: &'a Theme, now: Date, cache: &mut PlanCache) -> Result<Self> {
         let cfg = &site.config;
         let default = cfg.default_language();
+        cache.generation += 1;
+        let generation = cache.generation;
         let mut entities: Vec<Entity> = site
             .items
             .iter()
@@ -235,6 +296,7 @@ impl<'a> Plan<'a> {
             now,
             origin,
             langs: Vec::new(),
+            starts: Vec::new(),
             entities,
             by_code,
             by_province,
@@ -242,6 +304,16 @@ impl<'a> Plan<'a> {
             pages: Vec::new(),
             search_manifest: None,
         };
+        plan.starts = plan
+            .entities
+            .par_iter()
+            .map(|e| {
+                e.original
+                    .event()
+                    .map(|ev| first_instant(ev.start, &cfg.timezone))
+                    .unwrap_or_default()
+            })
+            .collect();
         for code in &cfg.languages {
             let t = theme.strings.get(code).ok_or_else(|| {
                 Error::Template(Diagnostic::error(
@@ -274,14 +346,40 @@ impl<'a> Plan<'a> {
                 root,
                 t,
                 cards: Vec::new(),
+                card_digests: Vec::new(),
+                sort_keys: Vec::new(),
+                rank: Vec::new(),
             };
-            lang.cards = (0..plan.entities.len())
+            let l = plan.langs.len();
+            let made: Vec<(Arc<Card>, u64, Arc<str>)> = (0..plan.entities.len())
                 .into_par_iter()
-                .map(|i| plan.card(&lang, i))
+                .map(|i| {
+                    let shown = plan.entities[i].shown(code);
+                    if let Some(hit) = cache.entries.get(&(l, address(shown))) {
+                        hit.used.store(generation, Ordering::Relaxed);
+                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone()));
+                    }
+                    let card = plan.card(&lang, i)?;
+                    let digest = inputs::card_digest(&card);
+                    Ok((Arc::new(card), digest, Arc::from(markdown::slugify(&shown.title))))
+                })
                 .collect::<Result<_>>()?;
+            for (card, digest, key) in made {
+                lang.cards.push(card);
+                lang.card_digests.push(digest);
+                lang.sort_keys.push(key);
+            }
+            let mut order: Vec<usize> = (0..plan.entities.len()).collect();
+            let key = |i: &usize| (&lang.sort_keys[*i], &plan.entities[*i].shown(code).slug);
+            order.par_sort_by(|a, b| key(a).cmp(&key(b)));
+            lang.rank = vec![0; order.len()];
+            for (r, i) in order.into_iter().enumerate() {
+                lang.rank[i] = r as u32;
+            }
             lang.site.feeds = plan.site_feeds(&lang)?;
             plan.langs.push(lang);
         }
+        plan.keep_in(cache, generation);
         for l in 0..plan.langs.len() {
             plan.plan_language(l)?;
         }
@@ -303,6 +401,33 @@ impl<'a> Plan<'a> {
     /// The model the plan was made from.
     pub fn site(&self) -> &'a Site {
         self.site
+    }
+
+    /// Leaves in `cache` the cards and sort keys of this plan, and nothing else.
+    fn keep_in(&self, cache: &mut PlanCache, generation: u64) {
+        cache
+            .entries
+            .retain(|_, e| e.used.load(Ordering::Relaxed) == generation);
+        let missing = self.langs.len() * self.entities.len() - cache.entries.len();
+        if missing == 0 {
+            return;
+        }
+        let shared: HashMap<usize, &Arc<Item>> =
+            self.site.items.iter().map(|item| (address(item), item)).collect();
+        for (l, lang) in self.langs.iter().enumerate() {
+            for (i, entity) in self.entities.iter().enumerate() {
+                let addr = address(entity.shown(lang.code));
+                if let Some(item) = shared.get(&addr) {
+                    cache.entries.entry((l, addr)).or_insert_with(|| CacheEntry {
+                        _item: Arc::clone(item),
+                        card: lang.cards[i].clone(),
+                        card_digest: lang.card_digests[i],
+                        sort_key: lang.sort_keys[i].clone(),
+                        used: AtomicU64::new(generation),
+                    });
+                }
+            }
+        }
     }
 
     /// Where a page is written, relative to the output folder.
@@ -630,7 +755,7 @@ impl<'a> Plan<'a> {
             .skip((n - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
             .map(|(section, i)| {
-                let mut card = lang.cards[*i].clone();
+                let mut card = Card::clone(&lang.cards[*i]);
                 if prev != Some(*section) {
                     card.section = section.map(|s| spec.sections[s].clone());
                 }
@@ -665,26 +790,16 @@ impl<'a> Plan<'a> {
     /// Orders entity indexes for lists: everything but events by title; events upcoming
     /// soonest first, then past newest first. Returns (others, events).
     fn ordered(&self, lang: &Lang, idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
-        let tz = &self.site.config.timezone;
         let (events, mut others): (Vec<usize>, Vec<usize>) = idx
             .into_iter()
             .partition(|i| self.entities[*i].original.collection == Collection::Events);
-        others.sort_by_cached_key(|i| {
-            let item = self.entities[*i].shown(lang.code);
-            (markdown::slugify(&item.title), item.slug.clone())
-        });
-        let start = |i: &usize| {
-            self.entities[*i]
-                .original
-                .event()
-                .map(|e| first_instant(e.start, tz))
-                .unwrap_or_default()
-        };
+        // `idx` is in entity order, so sorting by rank is the stable sort by (key, slug).
+        others.sort_by_key(|i| lang.rank[*i]);
         let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
             .partition(|i| lang.cards[*i].status == "upcoming");
-        upcoming.sort_by_key(|i| (start(i), *i));
-        past.sort_by_key(|i| (std::cmp::Reverse(start(i)), *i));
+        upcoming.sort_by_key(|i| (self.starts[*i], *i));
+        past.sort_by_key(|i| (std::cmp::Reverse(self.starts[*i]), *i));
         upcoming.extend(past);
         (others, upcoming)
     }
@@ -770,7 +885,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|i| cards[**i].status == "upcoming")
             .take(HOME_UPCOMING)
-            .map(|i| cards[*i].clone())
+            .map(|i| Card::clone(&cards[*i]))
             .collect();
         let mut resources: Vec<usize> = others
             .into_iter()
@@ -780,7 +895,7 @@ impl<'a> Plan<'a> {
         let newest = resources
             .iter()
             .take(HOME_NEWEST)
-            .map(|i| cards[*i].clone())
+            .map(|i| Card::clone(&cards[*i]))
             .collect();
         let mut professions: Vec<OccupationLink> = self
             .site
@@ -1132,7 +1247,7 @@ impl<'a> Plan<'a> {
             )
         };
         let view = ItemView {
-            card: card.clone(),
+            card: Card::clone(card),
             facts,
             professions,
             body_html,

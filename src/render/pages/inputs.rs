@@ -1,0 +1,149 @@
+//! What each planned page is made from, so the dev server can tell which pages an edit changes
+//! without rendering them. Two plans of the same settings, strings and build date give a page the
+//! same [`Inputs`] only if its context is the same; the templates are the caller's part (see
+//! `render::stamps`).
+//!
+//! Items enter by identity: the address of the shared `Arc` a plan shows. A caller comparing two
+//! plans must hold the earlier one's site until it has compared, so that no new item can take the
+//! address of one that changed.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::{Card, Lang, ListSpec, PAGE_SIZE, Page, PageKind, Plan, address};
+use crate::error::Result;
+
+/// What a page's context is made from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inputs {
+    /// A digest of it, for the many pages (items and lists) whose context is costly to build.
+    Digest(u64),
+    /// The context itself, for pages that are few and cheap to build (home, indexes, and any
+    /// kind of page this module does not know, which is then compared whole).
+    Context(Box<Context>),
+}
+
+/// A digest of a value's every field (`Debug` shows them all), so a field added to the model
+/// later is taken into account without anyone remembering to.
+fn digest_of(value: &impl Debug) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{value:?}").hash(&mut h);
+    h.finish()
+}
+
+impl Plan<'_> {
+    /// The inputs of every page, in the order of [`Plan::pages`].
+    pub fn all_inputs(&self) -> Result<Vec<Inputs>> {
+        let occupations: HashMap<&str, u64> = self
+            .site
+            .occupations
+            .iter()
+            .map(|o| (o.code.as_str(), digest_of(o)))
+            .collect();
+        self.pages
+            .par_iter()
+            .map(|page| self.inputs(page, &occupations))
+            .collect()
+    }
+
+    fn inputs(&self, page: &Page, occupations: &HashMap<&str, u64>) -> Result<Inputs> {
+        let lang = &self.langs[page.lang];
+        let mut h = DefaultHasher::new();
+        (page.lang, &page.neutral, page.template).hash(&mut h);
+        match &page.kind {
+            PageKind::Item(i) => {
+                0u8.hash(&mut h);
+                let item = self.entities[*i].shown(lang.code);
+                address(item).hash(&mut h);
+                for code in &item.professions {
+                    (code, occupations.get(code.as_str())).hash(&mut h);
+                    self.by_code.get(code.as_str()).map_or(0, Vec::len).hash(&mut h);
+                }
+            }
+            PageKind::List { list, page: n } => {
+                1u8.hash(&mut h);
+                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
+            }
+            PageKind::Occupation { code, list, page: n } => {
+                2u8.hash(&mut h);
+                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
+                occupations.get(code.as_str()).hash(&mut h);
+                if *n == 1 {
+                    for note in self.site.notes.iter().filter(|n| &n.code == code) {
+                        digest_of(note).hash(&mut h);
+                    }
+                    // Its draws, each with links to every occupation it named.
+                    for draw in self.site.draws.iter().filter(|d| d.professions.contains(code)) {
+                        digest_of(draw).hash(&mut h);
+                        for named in &draw.professions {
+                            occupations.get(named.as_str()).hash(&mut h);
+                            self.by_code.get(named.as_str()).map_or(0, Vec::len).hash(&mut h);
+                        }
+                    }
+                }
+            }
+            PageKind::Province {
+                province,
+                list,
+                page: n,
+            } => {
+                3u8.hash(&mut h);
+                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
+                self.by_province.get(province).map_or(0, Vec::len).hash(&mut h);
+            }
+            PageKind::Sitemap => {
+                4u8.hash(&mut h);
+                for p in self.pages.iter().filter(|p| p.lang == 0) {
+                    p.neutral.hash(&mut h);
+                }
+            }
+            // Calendars and feeds are written by Rust from many items: compare what they say.
+            kind if kind.is_generated() => {
+                5u8.hash(&mut h);
+                self.generated(page)?.hash(&mut h);
+            }
+            _ => return Ok(Inputs::Context(Box::new(self.context(page)?))),
+        }
+        Ok(Inputs::Digest(h.finish()))
+    }
+
+    /// Page `n` of a list: its heading and paging, and each card and its section.
+    fn list_inputs(&self, lang: &Lang, spec: &ListSpec, n: usize, h: &mut DefaultHasher) {
+        (
+            &spec.heading,
+            &spec.intro,
+            &spec.base,
+            &spec.sections,
+            n,
+            spec.pages(),
+        )
+            .hash(h);
+        for (section, i) in spec.entries.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+            (section, lang.card_digests[*i]).hash(h);
+        }
+    }
+}
+
+/// A digest of a card's every field, as templates see them: lists show cards, not items, so an
+/// edit that leaves an item's card as it was leaves its lists alone.
+pub(super) fn card_digest(card: &Card) -> u64 {
+    struct Digest(DefaultHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut d = Digest(DefaultHasher::new());
+    // A card is strings, numbers and lists of them, which always serialize.
+    let written = serde_json::to_writer(&mut d, card);
+    debug_assert!(written.is_ok());
+    d.0.finish()
+}

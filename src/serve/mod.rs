@@ -1,0 +1,245 @@
+//! `iehp serve`: builds the site into memory, serves it, watches the inputs and, after each burst
+//! of edits, rebuilds only what depends on them, then tells open pages. A broken edit never stops
+//! it: the last good site stays up and the problems show in the terminal and over open pages.
+//!
+//! Only this module touches tiny_http and notify. It writes nothing: not into `output/`, not
+//! anywhere.
+
+pub mod http;
+pub mod rebuild;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::error::{Error, Result};
+use http::{Server, Shared};
+use rebuild::{Builder, Touched};
+use watch::{Change, Debounce};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    pub now: Option<Date>,
+    /// After every rebuild, build from scratch too and report any file that differs.
+    pub verify: bool,
+    /// How long a burst of events must fall quiet before the rebuild.
+    pub quiet: Duration,
+}
+
+enum Msg {
+    /// Paths an event named; none when the watcher lost events and everything must be re-read.
+    Paths(Vec<PathBuf>),
+    Stop,
+}
+
+/// Runs until Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    // Events name absolute paths; so must the root they are compared with.
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    {
+        let tx = tx.clone();
+        ctrlc::set_handler(move || {
+            let _ = tx.send(Msg::Stop);
+        })
+        .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+    }
+
+    // Watching starts before the first build, so an edit made while it runs is not missed.
+    let mut watcher = {
+        let tx = tx.clone();
+        watch::start(&root, move |paths| {
+            let _ = tx.send(Msg::Paths(paths));
+        })?
+    };
+    let mut watched: Vec<PathBuf> = ["content", "themes"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|p| p.is_dir())
+        .collect();
+
+    let started = Instant::now();
+    let mut builder = Builder::new(rebuild::Options {
+        root: root.clone(),
+        drafts: opts.drafts,
+        now: opts.now,
+    });
+    let shared = Arc::new(Shared::default());
+    let first = builder.rebuild(&Touched::default());
+    match first {
+        Ok(delta) => {
+            let pages = delta.rendered;
+            let files = delta.put.len();
+            shared.apply(delta);
+            println!(
+                "built {pages} pages ({files} files) in memory in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(e) => report_failure(&shared, &e),
+    }
+    if opts.verify {
+        verify(&builder, &shared, &opts);
+    }
+
+    let server = Server::start(SocketAddr::new(opts.bind, opts.port), shared.clone())?;
+    let base_path = shared.files().base_path().to_string();
+    println!("serving http://{}{base_path} (Ctrl-C to stop)", server.addr);
+    if !opts.bind.is_loopback() {
+        println!(
+            "warning: bound to {}: other machines on the network can see this site",
+            opts.bind
+        );
+    }
+
+    let mut debounce = Debounce::new(opts.quiet, watch::LONGEST);
+    let mut touched = Touched::default();
+    loop {
+        let msg = match debounce.deadline() {
+            Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match msg {
+            Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+            Ok(Msg::Paths(paths)) => {
+                if take_in(&root, &paths, &mut builder, &mut touched) {
+                    debounce.event(Instant::now());
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if debounce.due(Instant::now()) && !touched.is_empty() {
+            let batch = std::mem::take(&mut touched);
+            rebuild(&mut builder, &shared, &batch, &opts);
+            // A `content/` or `themes/` folder that appeared since is watched from now on.
+            for dir in ["content", "themes"].map(|d| root.join(d)) {
+                if dir.is_dir() && !watched.contains(&dir) {
+                    if let Err(e) = watch::add(&mut watcher, &dir) {
+                        eprintln!("{e}");
+                    }
+                    watched.push(dir);
+                }
+            }
+        }
+    }
+    println!("stopping");
+    drop(watcher);
+    server.stop();
+    Ok(())
+}
+
+/// Adds what `paths` touch to `touched`; returns whether any of it matters.
+fn take_in(root: &Path, paths: &[PathBuf], builder: &mut Builder, touched: &mut Touched) -> bool {
+    if paths.is_empty() {
+        // Events were lost: read everything again.
+        touched.ignore_rules = true;
+        touched.settings = true;
+        touched.theme = true;
+        return true;
+    }
+    let theme = builder.theme_name();
+    let mut matters = false;
+    for abs in paths {
+        let Ok(rel) = abs.strip_prefix(root) else {
+            continue;
+        };
+        match watch::classify(rel, &theme) {
+            Change::Content => {
+                if builder.wants(abs) {
+                    touched.content.insert(abs.clone());
+                    matters = true;
+                }
+            }
+            Change::Settings => {
+                touched.settings = true;
+                matters = true;
+            }
+            Change::IgnoreRules => {
+                touched.ignore_rules = true;
+                matters = true;
+            }
+            Change::Theme => {
+                touched.theme = true;
+                matters = true;
+            }
+            Change::Nothing => {}
+        }
+    }
+    matters
+}
+
+fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &ServeOptions) {
+    let started = Instant::now();
+    match builder.rebuild(touched) {
+        Ok(delta) => {
+            let built = started.elapsed();
+            let (rendered, planned) = (delta.rendered, delta.planned);
+            let swaps = delta.style_swaps.clone();
+            let changed = shared.apply(delta);
+            let total = started.elapsed();
+            if shared.is_failing() {
+                println!("fixed: serving the new site");
+            }
+            shared.fixed();
+            let count = changed.len();
+            shared.changed(changed, swaps);
+            println!(
+                "rebuilt in {:.1} ms ({:.1} ms to build): {rendered} of {planned} pages rendered, {count} files changed",
+                total.as_secs_f64() * 1000.0,
+                built.as_secs_f64() * 1000.0,
+            );
+            if opts.verify {
+                verify(builder, shared, opts);
+            }
+        }
+        Err(e) => report_failure(shared, &e),
+    }
+}
+
+fn report_failure(shared: &Shared, e: &Error) {
+    let problems = rebuild::problems(e);
+    for p in &problems {
+        println!("{p}");
+    }
+    if problems.is_empty() {
+        println!("{e}");
+    }
+    println!(
+        "{} problem{}: still serving the last good site",
+        problems.len().max(1),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    shared.failed(&problems);
+}
+
+/// Compares what is served with a build from scratch.
+fn verify(builder: &Builder, shared: &Shared, opts: &ServeOptions) {
+    let Some(now) = builder.now() else {
+        return;
+    };
+    let served = shared.files().snapshot();
+    let options = rebuild::Options {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+        now: Some(now),
+    };
+    match rebuild::differences(&options, now, &served) {
+        Ok(differ) if differ.is_empty() => println!("verify: same as a clean build"),
+        Ok(differ) => println!(
+            "verify: {} files differ from a clean build: {}",
+            differ.len(),
+            differ.join(", ")
+        ),
+        Err(e) => println!("verify: a clean build fails: {e}"),
+    }
+}

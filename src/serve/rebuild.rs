@@ -1,0 +1,384 @@
+//! What depends on what. A [`Builder`] keeps the last good build (model, theme, compiled
+//! templates) and, for each output file, what it was made from. Given what an edit touched, it
+//! re-reads only those files, plans the site again (cheaply: unchanged items keep their cards),
+//! and renders only the pages whose inputs or template changed. The files it hands out are those
+//! a clean build of the same content gives, byte for byte: the integration tests compare every
+//! file, and `iehp serve --verify` compares after every rebuild.
+//!
+//! Writes nothing: the caller serves the files from memory.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use jiff::civil::Date;
+use tera::Context;
+
+use crate::content::LoadOptions;
+use crate::content::model::Site;
+use crate::content::store::Store;
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::OutputFile;
+use crate::render::pages::inputs::Inputs;
+use crate::render::pages::{Page, Plan, PlanCache};
+use crate::render::{self, Assets, Templates, stamps};
+
+use crate::site::{self, BuildOptions};
+use crate::theme::{self, Theme};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub drafts: bool,
+    /// The date events are judged against; today in the site's time zone when not given.
+    pub now: Option<Date>,
+}
+
+/// What an edit touched, as the watcher sorted it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Absolute paths under `content/` (files or folders).
+    pub content: BTreeSet<PathBuf>,
+    pub settings: bool,
+    /// A `.gitignore` or `.ignore` that decides which content files count.
+    pub ignore_rules: bool,
+    pub theme: bool,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        *self == Touched::default()
+    }
+}
+
+/// The files one rebuild changes.
+#[derive(Debug, Default)]
+pub struct Delta {
+    /// New or re-rendered files (some may come out the same as before).
+    pub put: Vec<OutputFile>,
+    /// Files a clean build would no longer give.
+    pub remove: Vec<String>,
+    /// Stylesheet URLs that changed, old to new, when nothing but stylesheets did: open pages can
+    /// swap them without reloading.
+    pub style_swaps: Option<Vec<(String, String)>>,
+    /// The site's URL path prefix (`/`, or `/hub/` under a base path).
+    pub base_path: String,
+    /// Pages rendered, of how many planned.
+    pub rendered: usize,
+    pub planned: usize,
+}
+
+/// What an output file was made from, to compare with what it would be made from now.
+#[derive(Debug, Clone, PartialEq)]
+enum Made {
+    /// A page: its template's stamp and its inputs.
+    Page(u64, Inputs),
+    /// A theme static file, as it was published.
+    Static(Arc<[u8]>),
+}
+
+/// A theme ready to render with.
+struct Compiled {
+    theme: Arc<Theme>,
+    templates: Templates,
+    assets: Assets,
+    stamps: BTreeMap<String, u64>,
+}
+
+impl Compiled {
+    fn new(theme: Arc<Theme>, base_path: &str) -> Result<Self> {
+        let assets = Assets::new(&theme, base_path);
+        let templates = Templates::compile(&theme, &assets)?;
+        let stamps = stamps::template_stamps(&theme, &assets);
+        Ok(Compiled {
+            theme,
+            templates,
+            assets,
+            stamps,
+        })
+    }
+}
+
+struct Good {
+    /// Held, not read: its items' addresses are in `made` (see `render::pages::inputs`).
+    _site: Site,
+    compiled: Arc<Compiled>,
+    now: Date,
+}
+
+pub struct Builder {
+    opts: Options,
+    store: Store,
+    /// The theme as last read, when it loaded; may be newer than the last good build's.
+    theme: Option<Arc<Theme>>,
+    good: Option<Good>,
+    cache: PlanCache,
+    made: HashMap<String, Made>,
+}
+
+impl Builder {
+    /// Reads the content (nothing is built until the first [`Builder::rebuild`]).
+    pub fn new(opts: Options) -> Self {
+        let store = Store::open(&opts.root, LoadOptions { drafts: opts.drafts });
+        Builder {
+            opts,
+            store,
+            theme: None,
+            good: None,
+            cache: PlanCache::default(),
+            made: HashMap::new(),
+        }
+    }
+
+    /// The theme the settings name (the default one while they are broken): its folder is the
+    /// one whose changes count.
+    pub fn theme_name(&self) -> String {
+        self.store
+            .config()
+            .map_or_else(|| "default".to_string(), |c| c.theme.clone())
+    }
+
+    /// The date the last good build judged events against.
+    pub fn now(&self) -> Option<Date> {
+        self.good.as_ref().map(|g| g.now)
+    }
+
+    /// Whether a change at `abs`, under `content/`, could matter: the walk would take it, or the
+    /// store holds something there now (it may be going away).
+    pub fn wants(&mut self, abs: &Path) -> bool {
+        self.store.wants(abs)
+    }
+
+    /// Takes in what `touched` names and works out the files that change. On failure the last
+    /// good build stays as it was, and the next rebuild starts from it.
+    pub fn rebuild(&mut self, touched: &Touched) -> Result<Delta> {
+        let t0 = Instant::now();
+        let mut everything = self.good.is_none();
+        if touched.ignore_rules {
+            self.store.reload_all();
+        } else if touched.settings && self.store.reload_config() {
+            everything = true;
+        }
+        self.store.update(touched.content.iter().map(PathBuf::as_path));
+        if touched.theme || everything {
+            self.theme = None;
+        }
+        let site = self.store.site().map_err(Error::Content)?;
+        site::stage_time("serve: content", t0);
+        let theme = match &self.theme {
+            Some(t) => t.clone(),
+            None => {
+                let t = Arc::new(theme::load(&self.opts.root, &site.config)?);
+                self.theme = Some(t.clone());
+                t
+            }
+        };
+        let now = self.opts.now.unwrap_or_else(|| {
+            jiff::Zoned::now()
+                .with_time_zone(site.config.timezone.clone())
+                .date()
+        });
+        if let Some(good) = &self.good
+            && (good.now != now || good.compiled.theme.strings != theme.strings)
+        {
+            everything = true;
+        }
+        // Whatever was served before and is not made again must go, even when everything is
+        // remade (the search index's files, for one, change their names).
+        let previous: Vec<String> = self.made.keys().cloned().collect();
+        if everything {
+            // Cards and every page depend on the settings, the strings and the date.
+            self.cache.clear();
+            self.made.clear();
+        }
+
+        let compiled = match &self.good {
+            Some(g) if Arc::ptr_eq(&g.compiled.theme, &theme) && !everything => g.compiled.clone(),
+            _ => Arc::new(Compiled::new(theme.clone(), &site.config.base_path)?),
+        };
+        let (templates, assets, stamps) = (&compiled.templates, &compiled.assets, &compiled.stamps);
+
+        let t1 = Instant::now();
+        let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
+        // The search index is rebuilt whole (its shards are compared file by file below, so only
+        // the ones that changed are sent); the search page's context names its manifest.
+        let index = crate::search::build(&plan)?;
+        plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+        let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
+            .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
+        let inputs = plan.all_inputs()?;
+        site::stage_time("serve: plan", t1);
+
+        let t2 = Instant::now();
+        let mut outputs: HashSet<String> = HashSet::with_capacity(plan.pages.len());
+        let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
+        let mut made_now: Vec<(String, Made)> = Vec::new();
+        for (page, inputs) in plan.pages.iter().zip(inputs) {
+            let out = plan.out_path(page);
+            if !outputs.insert(out.clone()) {
+                return Err(render::duplicate(&out));
+            }
+            let made = Made::Page(stamps.get(page.template).copied().unwrap_or(0), inputs);
+            if self.made.get(&out) != Some(&made) {
+                let context = match &made {
+                    Made::Page(_, Inputs::Context(c)) => Some(Context::clone(c)),
+                    _ => None,
+                };
+                todo.push((page, context));
+                made_now.push((out, made));
+            }
+        }
+        let mut put = Vec::new();
+        let derived = index
+            .files
+            .into_iter()
+            .chain(std::iter::once(OutputFile::new("next-change.json", next_change)));
+        for file in derived {
+            if !outputs.insert(file.path.clone()) {
+                return Err(render::duplicate(&file.path));
+            }
+            let made = Made::Static(Arc::from(file.bytes.as_slice()));
+            if self.made.get(&file.path) != Some(&made) {
+                made_now.push((file.path.clone(), made));
+                put.push(file);
+            }
+        }
+        for (rel, file) in &theme.statics {
+            let out = assets.output_path(rel);
+            if !outputs.insert(out.clone()) {
+                return Err(render::duplicate(&out));
+            }
+            let made = Made::Static(Arc::from(file.bytes.as_slice()));
+            if self.made.get(&out) != Some(&made) {
+                put.push(OutputFile::new(out.clone(), file.bytes.clone()));
+                made_now.push((out, made));
+            }
+        }
+        let rendered = todo.len();
+        let files = Mutex::new(Vec::with_capacity(rendered));
+        render::render_with_contexts(&plan, templates, todo, &|f| {
+            files
+                .lock()
+                .map_err(|_| Error::Usage("a render thread failed".into()))?
+                .push(f);
+            Ok(())
+        })?;
+        put.extend(
+            files
+                .into_inner()
+                .map_err(|_| Error::Usage("a render thread failed".into()))?,
+        );
+        site::stage_time("serve: render", t2);
+
+        let remove: Vec<String> = previous.into_iter().filter(|k| !outputs.contains(k)).collect();
+        let style_swaps = self.style_swaps(touched, &theme, assets);
+        let delta = Delta {
+            put,
+            remove,
+            style_swaps,
+            base_path: site.config.base_path.clone(),
+            rendered,
+            planned: plan.pages.len(),
+        };
+        drop(plan);
+
+        // Committed: from here on, this build is the good one.
+        for out in &delta.remove {
+            self.made.remove(out);
+        }
+        self.made.extend(made_now);
+        // The previous site is dropped only now: until the comparison above was done, its items
+        // had to keep their addresses (see `render::pages::inputs`).
+        self.good = Some(Good {
+            _site: site,
+            compiled,
+            now,
+        });
+        Ok(delta)
+    }
+
+    /// When only stylesheets changed: each one's old URL and new one.
+    fn style_swaps(
+        &self,
+        touched: &Touched,
+        theme: &Theme,
+        assets: &Assets,
+    ) -> Option<Vec<(String, String)>> {
+        let good = &self.good.as_ref()?.compiled;
+        let only_theme =
+            touched.theme && !touched.settings && !touched.ignore_rules && touched.content.is_empty();
+        let same = |a: &[(String, theme::ThemeFile)], b: &[(String, theme::ThemeFile)]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((n1, f1), (n2, f2))| n1 == n2 && f1.bytes == f2.bytes)
+        };
+        if !only_theme
+            || !same(&good.theme.templates, &theme.templates)
+            || good.theme.strings != theme.strings
+        {
+            return None;
+        }
+        let old: BTreeMap<&str, &[u8]> = good
+            .theme
+            .statics
+            .iter()
+            .map(|(rel, f)| (rel.as_str(), f.bytes.as_slice()))
+            .collect();
+        let new: BTreeMap<&str, &[u8]> = theme
+            .statics
+            .iter()
+            .map(|(rel, f)| (rel.as_str(), f.bytes.as_slice()))
+            .collect();
+        if old.keys().ne(new.keys()) {
+            return None;
+        }
+        let mut swaps = Vec::new();
+        for (rel, bytes) in &new {
+            if old.get(rel) == Some(bytes) {
+                continue;
+            }
+            if !rel.ends_with(".css") {
+                return None;
+            }
+            swaps.push((good.assets.url(rel)?, assets.url(rel)?));
+        }
+        (!swaps.is_empty()).then_some(swaps)
+    }
+}
+
+/// Builds the site from scratch as `iehp build` does (same pipeline, in memory) and lists the
+/// files where `served` differs from it: missing, extra, or with other bytes.
+pub fn differences(opts: &Options, now: Date, served: &BTreeMap<String, Arc<[u8]>>) -> Result<Vec<String>> {
+    let build = BuildOptions {
+        root: opts.root.clone(),
+        out: None,
+        base_url: None,
+        drafts: opts.drafts,
+        now: Some(now),
+    };
+    let loaded = site::load(&build)?;
+    let clean: BTreeMap<String, Vec<u8>> = site::render_to_vec(&loaded)?
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    let mut differ: Vec<String> = clean
+        .iter()
+        .filter(|(path, bytes)| served.get(*path).map(|b| &b[..]) != Some(bytes.as_slice()))
+        .map(|(path, _)| path.clone())
+        .collect();
+    differ.extend(served.keys().filter(|p| !clean.contains_key(*p)).cloned());
+    differ.sort();
+    Ok(differ)
+}
+
+/// A failure as problems to show: file, line, column and message.
+pub fn problems(e: &Error) -> Vec<Diagnostic> {
+    match e {
+        Error::Content(d) => d.iter().filter(|d| d.is_error()).cloned().collect(),
+        Error::Template(d) => vec![d.clone()],
+        Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
+        Error::Usage(msg) | Error::Failed(msg) => vec![Diagnostic::error("", 0, 0, msg.clone())],
+    }
+}
