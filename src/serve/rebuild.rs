@@ -69,14 +69,10 @@ pub struct Delta {
     pub planned: usize,
 }
 
-/// What an output file was made from, to compare with what it would be made from now.
+/// What a page was made from, to compare with what it would be made from now: its template's
+/// stamp and its inputs.
 #[derive(Debug, Clone, PartialEq)]
-enum Made {
-    /// A page: its template's stamp and its inputs.
-    Page(u64, Inputs),
-    /// A theme static file, as it was published.
-    Static(Arc<[u8]>),
-}
+struct Made(u64, Inputs);
 
 /// A theme ready to render with.
 struct Compiled {
@@ -114,7 +110,13 @@ pub struct Builder {
     theme: Option<Arc<Theme>>,
     good: Option<Good>,
     cache: PlanCache,
-    made: HashMap<String, Made>,
+    /// The last good plan's pages, in its order: where each was written, what it was made from.
+    pages: Vec<(String, Made)>,
+    /// The signature of that plan's layout while the plan cache holds it: the next plan, if it
+    /// takes the same layout, has the same pages at the same places.
+    pages_layout: Option<u64>,
+    /// The theme's static files as last published: output path -> bytes.
+    statics: HashMap<String, Arc<[u8]>>,
 }
 
 impl Builder {
@@ -127,7 +129,9 @@ impl Builder {
             theme: None,
             good: None,
             cache: PlanCache::default(),
-            made: HashMap::new(),
+            pages: Vec::new(),
+            pages_layout: None,
+            statics: HashMap::new(),
         }
     }
 
@@ -187,7 +191,8 @@ impl Builder {
         if everything {
             // Cards and every page depend on the settings, the strings and the date.
             self.cache.clear();
-            self.made.clear();
+            self.pages.clear();
+            self.statics.clear();
         }
 
         let compiled = match &self.good {
@@ -197,41 +202,94 @@ impl Builder {
         let (templates, assets, stamps) = (&compiled.templates, &compiled.assets, &compiled.stamps);
 
         let t1 = Instant::now();
+        // The plan takes the layout from the cache; it goes back only if this build succeeds.
+        let pages_layout = self.pages_layout.take();
         let plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
-        let inputs = plan.all_inputs()?;
+        let fast = plan.layout_reused() && pages_layout == Some(plan.layout_signature());
+        let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
+        let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
+            Some(mut check) => {
+                // Pages whose template changed, whatever they show.
+                let old = self.good.as_ref().map(|g| &g.compiled.stamps);
+                for (k, page) in plan.pages.iter().enumerate() {
+                    if old.and_then(|o| o.get(page.template)) != Some(&stamp(page.template)) {
+                        check.push(k);
+                    }
+                }
+                check.sort_unstable();
+                check.dedup();
+                check
+            }
+            None => (0..plan.pages.len()).collect(),
+        };
+        let inputs = plan.inputs_of(&check)?;
         site::stage_time("serve: plan", t1);
 
         let t2 = Instant::now();
-        let mut outputs: HashSet<String> = HashSet::with_capacity(plan.pages.len());
         let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
-        let mut made_now: Vec<(String, Made)> = Vec::new();
-        for (page, inputs) in plan.pages.iter().zip(inputs) {
-            let out = plan.out_path(page);
-            if !outputs.insert(out.clone()) {
-                return Err(render::duplicate(&out));
+        let mut remove = Vec::new();
+        // Fast: the pages are the last plan's, at the same places.
+        let mut changed: Vec<(usize, Made)> = Vec::new();
+        // Slow: every page's path and inputs, matched with the last plan's by path.
+        let mut all: Vec<(String, Made)> = Vec::new();
+        if fast {
+            for (k, inputs) in check.into_iter().zip(inputs) {
+                let page = &plan.pages[k];
+                let made = Made(stamp(page.template), inputs);
+                if self.pages[k].1 != made {
+                    todo.push((page, context_of(&made)));
+                    changed.push((k, made));
+                }
             }
-            let made = Made::Page(stamps.get(page.template).copied().unwrap_or(0), inputs);
-            if self.made.get(&out) != Some(&made) {
-                let context = match &made {
-                    Made::Page(_, Inputs::Context(c)) => Some(Context::clone(c)),
-                    _ => None,
-                };
-                todo.push((page, context));
-                made_now.push((out, made));
+        } else {
+            let before: HashMap<&str, &Made> = self.pages.iter().map(|(out, m)| (out.as_str(), m)).collect();
+            let mut outputs: HashSet<&str> = HashSet::with_capacity(plan.pages.len());
+            all.reserve(plan.pages.len());
+            for (page, inputs) in plan.pages.iter().zip(inputs) {
+                let out = plan.out_path(page);
+                let made = Made(stamp(page.template), inputs);
+                if before.get(out.as_str()) != Some(&&made) {
+                    todo.push((page, context_of(&made)));
+                }
+                all.push((out, made));
             }
+            for (out, _) in &all {
+                if !outputs.insert(out) {
+                    return Err(render::duplicate(out));
+                }
+            }
+            remove.extend(
+                self.pages
+                    .iter()
+                    .filter(|(out, _)| !outputs.contains(out.as_str()))
+                    .map(|(out, _)| out.clone()),
+            );
         }
+        let page_paths: HashSet<&str> = if fast {
+            HashSet::new()
+        } else {
+            all.iter().map(|(out, _)| out.as_str()).collect()
+        };
         let mut put = Vec::new();
+        let mut statics: HashMap<String, Arc<[u8]>> = HashMap::new();
         for (rel, file) in &theme.statics {
             let out = assets.output_path(rel);
-            if !outputs.insert(out.clone()) {
+            let clash = if fast {
+                self.pages.iter().any(|(p, _)| *p == out)
+            } else {
+                page_paths.contains(out.as_str())
+            };
+            if clash || statics.contains_key(&out) {
                 return Err(render::duplicate(&out));
             }
-            let made = Made::Static(Arc::from(file.bytes.as_slice()));
-            if self.made.get(&out) != Some(&made) {
+            if self.statics.get(&out).map(|b| &b[..]) != Some(file.bytes.as_slice()) {
                 put.push(OutputFile::new(out.clone(), file.bytes.clone()));
-                made_now.push((out, made));
             }
+            statics.insert(out, Arc::from(file.bytes.as_slice()));
         }
+        remove.extend(self.statics.keys().filter(|k| !statics.contains_key(*k)).cloned());
+        drop(page_paths);
+
         let rendered = todo.len();
         let files = Mutex::new(Vec::with_capacity(rendered));
         render::render_with_contexts(&plan, templates, todo, &|f| {
@@ -248,12 +306,6 @@ impl Builder {
         );
         site::stage_time("serve: render", t2);
 
-        let remove: Vec<String> = self
-            .made
-            .keys()
-            .filter(|k| !outputs.contains(*k))
-            .cloned()
-            .collect();
         let style_swaps = self.style_swaps(touched, &theme, assets);
         let delta = Delta {
             put,
@@ -263,13 +315,19 @@ impl Builder {
             rendered,
             planned: plan.pages.len(),
         };
-        drop(plan);
+        let signature = plan.layout_signature();
+        plan.keep_layout(&mut self.cache);
 
         // Committed: from here on, this build is the good one.
-        for out in &delta.remove {
-            self.made.remove(out);
+        if fast {
+            for (k, made) in changed {
+                self.pages[k].1 = made;
+            }
+        } else {
+            self.pages = all;
         }
-        self.made.extend(made_now);
+        self.pages_layout = Some(signature);
+        self.statics = statics;
         // The previous site is dropped only now: until the comparison above was done, its items
         // had to keep their addresses (see `render::pages::inputs`).
         self.good = Some(Good {
@@ -327,6 +385,14 @@ impl Builder {
             swaps.push((good.assets.url(rel)?, assets.url(rel)?));
         }
         (!swaps.is_empty()).then_some(swaps)
+    }
+}
+
+/// The context a page was compared by, when it was (to render it with, rather than build it again).
+fn context_of(made: &Made) -> Option<Context> {
+    match &made.1 {
+        Inputs::Context(c) => Some(Context::clone(c)),
+        Inputs::Digest(_) => None,
     }
 }
 
