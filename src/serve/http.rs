@@ -423,7 +423,9 @@ fn header(name: &'static str, value: &'static str) -> Header {
 }
 
 fn respond(request: Request, status: u16, media: &'static str, body: Vec<u8>, extra: Option<Header>) {
+    // The length is known: say it, rather than let large files go chunked.
     let mut response = Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", media))
         .with_header(header("Cache-Control", "no-store"))
