@@ -21,8 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site from content/ into the output folder (replaced whole, only on success)
     Build(BuildArgs),
-    /// Validate everything a build would, writing nothing
-    Check(BuildArgs),
+    /// Validate everything a build would, plus links, stale facts and likely duplicates; writes nothing
+    Check(CheckArgs),
     /// Create a content file with every field of its collection, ready to fill in
     New(NewArgs),
     /// Build the site into memory and serve it, rebuilding what an edit touches and reloading open pages
@@ -46,6 +46,34 @@ pub struct BuildArgs {
     /// The date events are judged upcoming or past against [default: today in the site's time zone]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub now: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Also request every outside link (portal addresses, sources, registration links)
+    #[arg(long)]
+    pub external: bool,
+    /// Cache file for --external results [default: <root>/.iehp-cache/external-links.json]
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+    /// Output format: human (path:line:col: message) or github (Actions annotations)
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Exit non-zero on warnings too, not only on errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Show warnings and notes only for these files (e.g. the files a pull request changes);
+    /// errors are always shown. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub only: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Github,
 }
 
 #[derive(Debug, Args)]

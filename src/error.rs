@@ -24,6 +24,8 @@ pub struct Diagnostic {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a failure (e.g. a past event without a recording).
+    Note,
 }
 
 impl Diagnostic {
@@ -40,6 +42,13 @@ impl Diagnostic {
     pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(path, line, col, message)
+        }
+    }
+
+    pub fn note(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
             ..Self::error(path, line, col, message)
         }
     }
@@ -61,6 +70,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
+            Severity::Note => "note: ",
         };
         write!(f, ": {label}{}", self.message)
     }
@@ -77,6 +87,8 @@ pub enum Error {
     Template(Diagnostic),
     /// The command line asked for something impossible (bad date, unknown collection, ...).
     Usage(String),
+    /// A check found problems, already reported; this is the closing line.
+    Failed(String),
 }
 
 impl Error {
@@ -104,7 +116,7 @@ impl fmt::Display for Error {
             }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Template(d) => write!(f, "{d}"),
-            Error::Usage(msg) => write!(f, "{msg}"),
+            Error::Usage(msg) | Error::Failed(msg) => write!(f, "{msg}"),
         }
     }
 }

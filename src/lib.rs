@@ -3,6 +3,7 @@
 //! Data flows one way: `content` loads and validates the model, `render` turns it into pages,
 //! `output` writes them (staging + swap). `site` is the pipeline; `cli` the command line.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -12,6 +13,7 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
@@ -48,9 +50,28 @@ pub fn run(command: Command) -> Result<()> {
             );
         }
         Command::Check(args) => {
-            let opts = build_options(args)?;
-            let pages = site::check(&opts)?;
-            println!("ok: content is valid and all {pages} pages render");
+            let format = match args.format {
+                cli::OutputFormat::Human => check::Format::Human,
+                cli::OutputFormat::Github => check::Format::Github,
+            };
+            let opts = check::CheckOptions {
+                build: build_options(args.build)?,
+                external: args.external,
+                cache: args.cache,
+            };
+            let mut findings = check::run(&opts)?;
+            if !args.only.is_empty() {
+                findings.keep_only(&args.only);
+            }
+            print!("{}", check::report(&findings, format));
+            let errors = findings.count(error::Severity::Error);
+            let warnings = findings.count(error::Severity::Warning);
+            if errors > 0 || (args.strict && warnings > 0) {
+                return Err(error::Error::Failed(format!(
+                    "check failed: {errors} errors, {warnings} warnings{}",
+                    if args.strict { " (--strict)" } else { "" }
+                )));
+            }
         }
         Command::Serve(args) => {
             let root = site::resolve_root(args.root.as_deref())?;

@@ -46,10 +46,9 @@ pub fn parse_moment(s: &str) -> Option<Moment> {
         return parse_date(&format!("{s}-01")).map(Moment::Month);
     }
     // A date-time must carry its offset; a bare local time would be ambiguous.
-    let has_offset = s.len() > 19 && {
-        let tail = &s[19..];
-        tail.contains(['+', '-']) || tail.ends_with(['Z', 'z'])
-    };
+    let has_offset = s
+        .get(19..)
+        .is_some_and(|tail| !tail.is_empty() && (tail.contains(['+', '-']) || tail.ends_with(['Z', 'z'])));
     if !has_offset || s.contains('[') {
         return None;
     }
@@ -313,6 +312,14 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
     }
 
+    /// Where each field's value sits in the file, for problems found after loading.
+    pub fn positions(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        self.map
+            .iter()
+            .map(|(key, _)| (key.clone(), self.at(self.index.value(key))))
+            .collect()
+    }
+
     /// Marks a field as known without reading it (read elsewhere, or reserved).
     pub fn allow(&mut self, key: &'static str) {
         self.known.push(key);
@@ -393,6 +400,8 @@ mod tests {
         assert!(matches!(parse_moment("2023"), Some(Moment::Year(_))));
         assert!(matches!(parse_moment("2023-06"), Some(Moment::Month(_))));
         assert_eq!(parse_moment("2023-13"), None);
+        // Regression: a multi-byte character where the offset starts once panicked.
+        assert_eq!(parse_moment("225-11-22T09:30:00é-05:00"), None);
         assert_eq!(parse_moment("2025-02-30"), None);
         assert_eq!(parse_date("2025-06-26T10:00:00Z"), None);
     }

@@ -122,13 +122,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
-/// `iehp check`: everything `build` validates, writing nothing. Returns the number of pages.
-pub fn check(opts: &BuildOptions) -> Result<usize> {
-    let loaded = load(opts)?;
-    let files = render_to_vec(&loaded)?;
-    Ok(files.iter().filter(|f| f.path.ends_with(".html")).count())
-}
-
 /// Resolves `--root`, so problems and defaults name real folders.
 pub fn resolve_root(root: Option<&Path>) -> Result<PathBuf> {
     let root = root.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));

@@ -62,9 +62,34 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        let message = match hint(&message) {
+            Some(h) => format!("{message} ({h})"),
+            None => message,
+        };
         SyntaxError { line, col, message }
     })?;
     convert(value)
+}
+
+/// Plain-language advice for the YAML mistakes editors make most.
+fn hint(message: &str) -> Option<&'static str> {
+    if message.contains("mapping values are not allowed") {
+        Some("a value that contains a colon must be in quotes, e.g. title: \"Summit: 2025\"")
+    } else if message.contains("did not find expected key") || message.contains("did not find expected '-'") {
+        Some(
+            "check the indentation: fields start at the beginning of the line, list items under a field start with two spaces and a dash",
+        )
+    } else if message.contains("found character that cannot start any token") {
+        Some("a value starting with @, ` or % must be in quotes")
+    } else if message.contains("duplicate entry") {
+        Some("each field may appear only once")
+    } else if message.contains("did not find expected node content")
+        || message.contains("while parsing a flow")
+    {
+        Some("check the brackets: a list written on one line looks like [ON, QC]")
+    } else {
+        None
+    }
 }
 
 fn convert(value: serde_yaml::Value) -> Result<Node, SyntaxError> {
@@ -290,6 +315,14 @@ mod tests {
         let err = parse("title: ok\nstart: [unclosed\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
         assert!(!err.message.contains(" at line "), "{err:?}");
+    }
+
+    #[test]
+    fn common_mistakes_get_a_hint() {
+        let err = parse("title: Summit: 2025\n").unwrap_err();
+        assert!(err.message.contains("must be in quotes"), "{err:?}");
+        let err = parse("title: A\ntitle: B\n").unwrap_err();
+        assert!(err.message.contains("only once"), "{err:?}");
     }
 
     #[test]

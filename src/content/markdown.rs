@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use super::model::{Body, Heading};
+use super::model::{Body, BodyLink, Heading};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -16,11 +16,33 @@ fn options() -> Options {
 /// Renders a body. Root-relative links (`/provinces/on/`) are placed under `lang_root`
 /// (`/`, `/fr/`, or a base path such as `/hub/fr/`), so the same Markdown serves every language.
 pub fn render(source: &str, lang_root: &str) -> Body {
-    let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
+    render_in(source, lang_root, "")
+}
+
+/// [`render`] for text written in `lang`, with that language's spacing rules (French: a
+/// no-break space before a colon and inside guillemets, so `Date :` never wraps before its
+/// colon).
+pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
+    let mut links = Vec::new();
+    let mut events: Vec<Event> = Parser::new_ext(source, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+                links.push(BodyLink {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                });
+            }
+            event
+        })
+        .collect();
     let headings = anchor_headings(&mut events);
     for event in events.iter_mut() {
         rewrite_links(event, lang_root);
         escape_raw_html(event);
+        if lang == "fr" {
+            french_spacing(event);
+        }
     }
     let text = plain_text(&events);
     let mut out = String::with_capacity(source.len() * 3 / 2);
@@ -30,7 +52,48 @@ pub fn render(source: &str, lang_root: &str) -> Body {
         html: out,
         text,
         headings,
+        links,
     }
+}
+
+/// The HTML `render(source, from_root)` gave, with its root-relative links placed under
+/// `to_root` instead: exactly what `render(source, to_root)` gives, without parsing the Markdown
+/// again (every item without a translation is shown under each other language). Sound because
+/// in rendered Markdown a literal `<` or `>` only opens or closes a tag (text, code and raw HTML
+/// have them escaped), so `href="` and `src="` inside a tag are always attributes.
+pub fn relocate(html: &str, from_root: &str, to_root: &str) -> String {
+    if from_root == to_root {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        out.push_str(&rest[..open]);
+        out.push_str(&relocate_tag(&rest[open..close], from_root, to_root));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn relocate_tag(tag: &str, from_root: &str, to_root: &str) -> String {
+    let mut out = String::with_capacity(tag.len() + 16);
+    let mut rest = tag;
+    while let Some(i) = rest.find("=\"") {
+        let (before, after) = rest.split_at(i + 2);
+        out.push_str(before);
+        rest = after;
+        if (before.ends_with(" href=\"") || before.ends_with(" src=\""))
+            && let Some(tail) = rest.strip_prefix(from_root)
+            && !(from_root == "/" && tail.starts_with('/'))
+        {
+            out.push_str(to_root);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Gives every heading an id (its own `{#id}` or one made from its text, unique in the body) and
@@ -103,6 +166,18 @@ fn rewrite_links(event: &mut Event, lang_root: &str) {
 fn escape_raw_html(event: &mut Event) {
     if let Event::Html(raw) | Event::InlineHtml(raw) = event {
         *event = Event::Text(raw.clone());
+    }
+}
+
+fn french_spacing(event: &mut Event) {
+    if let Event::Text(t) = event
+        && (t.contains(" :") || t.contains("« ") || t.contains(" »"))
+    {
+        let spaced = t
+            .replace(" :", "\u{a0}:")
+            .replace("« ", "«\u{a0}")
+            .replace(" »", "\u{a0}»");
+        *event = Event::Text(CowStr::from(spaced));
     }
 }
 
@@ -202,6 +277,43 @@ mod tests {
         assert!(body.html.contains("href=\"/fr/provinces/on/\""), "{}", body.html);
         assert!(body.html.contains("href=\"https://example.org/\""));
         assert!(body.html.contains("href=\"#top\""));
+    }
+
+    #[test]
+    fn relocating_equals_rendering_under_the_other_root() {
+        let docs = [
+            "[a](/provinces/on/) [b](//cdn.example/x) [c](https://e.org/) [d](#top) [e](/)\n",
+            "![img](/static/logo.png \"t\") and `href=\"/x\"` and <a href=\"/raw\">raw</a>\n",
+            "```\n<a href=\"/in-code\">\n```\n\n[rel](about/) [q](/a?b=\"c\")\n",
+            "Text with href=\"/not-a-link\" in it. [x](/hub/already/)\n",
+        ];
+        for doc in docs {
+            for (from, to) in [("/", "/fr/"), ("/hub/", "/hub/fr/")] {
+                let original = render(doc, from).html;
+                assert_eq!(
+                    relocate(&original, from, to),
+                    render(doc, to).html,
+                    "{doc:?} {from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn french_text_keeps_its_colons_and_guillemets_attached() {
+        let fr = render_in("**Date :** jeudi, « ordre » [lien](/about/) : fin", "/fr/", "fr");
+        assert!(
+            fr.html.contains(
+                "Date\u{a0}:</strong> jeudi, «\u{a0}ordre\u{a0}» <a href=\"/fr/about/\">lien</a>\u{a0}: fin"
+            ),
+            "{}",
+            fr.html
+        );
+        let en = render_in("Note : as written", "/", "en");
+        assert!(
+            en.html.contains("Note : as written"),
+            "English text is left alone"
+        );
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "draws",
     "search",
     "static",
+    "assets",
     "en",
     "fr",
     "404",
@@ -82,7 +83,7 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 enum Parsed {
     Item(Box<parse::ParsedItem>),
-    Note(parse::ParsedNote),
+    Note(Box<parse::ParsedNote>),
     Noc(Vec<(Occupation, (usize, usize))>),
     Draws(Vec<(Draw, Vec<CodeRef>)>),
     Failed,
@@ -221,7 +222,7 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
         } => parse::item(file, *collection, stem, lang.as_deref(), &text, config, diags)
             .map(|p| Parsed::Item(Box::new(p))),
         FileKind::OccupationNote { stem, lang } => {
-            parse::note(file, stem, lang.as_deref(), &text, config, diags).map(Parsed::Note)
+            parse::note(file, stem, lang.as_deref(), &text, config, diags).map(|n| Parsed::Note(Box::new(n)))
         }
         FileKind::Noc => Some(Parsed::Noc(parse::noc(file, &text, diags))),
         FileKind::Draws => Some(Parsed::Draws(parse::draws(file, &text, diags))),

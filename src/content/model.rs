@@ -1,5 +1,6 @@
 //! The typed model of the hub's content. Everything later stages see comes from here.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -143,6 +144,13 @@ pub enum Format {
     Hybrid,
 }
 
+/// A form a page can carry (front matter `form:`, pages only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageForm {
+    /// Employers' inquiry, sent to the host's form handling (Netlify Forms).
+    EmployerInquiry,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventLanguage {
     En,
@@ -159,6 +167,30 @@ pub struct Body {
     /// Plain text (for summaries and the search index).
     pub text: String,
     pub headings: Vec<Heading>,
+    /// Every link and image as written in the Markdown, for the link checker.
+    pub links: Vec<BodyLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The destination as the editor wrote it (before language prefixes are applied).
+    pub url: String,
+    /// Byte offset of the link in the body's Markdown.
+    pub offset: usize,
+}
+
+impl Body {
+    /// Line and column (1-based) in the source file of a byte offset in the body, given the
+    /// file line the body starts on.
+    pub fn position(&self, body_line: usize, offset: usize) -> (usize, usize) {
+        let before = &self.source[..offset.min(self.source.len())];
+        let line = body_line + before.matches('\n').count();
+        let col = before
+            .rfind('\n')
+            .map_or(before.chars().count(), |nl| before[nl + 1..].chars().count())
+            + 1;
+        (line, col)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +217,13 @@ pub struct Item {
     pub reviewed: Date,
     pub draft: bool,
     pub body: Body,
+    /// The line of the source file the body starts on.
+    pub body_line: usize,
+    /// Where each front-matter field's value is (line, column), for later checks.
+    pub positions: BTreeMap<String, (usize, usize)>,
     pub details: Details,
+    /// Pages only.
+    pub form: Option<PageForm>,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +293,8 @@ pub struct OccupationNote {
     pub source: String,
     pub reviewed: Date,
     pub body: Body,
+    pub body_line: usize,
+    pub positions: BTreeMap<String, (usize, usize)>,
 }
 
 /// An immigration draw that targeted health occupations (`data/draws.yaml`).

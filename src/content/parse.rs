@@ -137,6 +137,12 @@ fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>)
     (out, refs)
 }
 
+/// The 1-based line of `text` that its suffix `body` starts on.
+fn body_line(text: &str, body: &str) -> usize {
+    let start = text.len().saturating_sub(body.len());
+    text[..start].matches('\n').count() + 1
+}
+
 pub fn is_noc_code(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -175,6 +181,7 @@ pub fn item(
         );
     }
 
+    let positions = f.positions();
     let title = f.req_str("title");
     let summary = f.opt_str("summary");
     let is_page = collection == Collection::Pages;
@@ -204,6 +211,12 @@ pub fn item(
     };
     let reviewed = f.req_date("reviewed");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    // Other collections leave `form` unread, so `finish` reports it as unknown there.
+    let form = if is_page {
+        f.opt_choice("form", &[("employer-inquiry", PageForm::EmployerInquiry)])
+    } else {
+        None
+    };
     let slug_field = f.opt_str("slug");
     let slug_pos = {
         let (line, col) = if slug_field.is_some() {
@@ -291,7 +304,7 @@ pub fn item(
         return None;
     }
     let (title, reviewed, details) = (title?, reviewed?, details?);
-    let body = markdown::render(body_src, &config.lang_root(&lang));
+    let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
     Some(ParsedItem {
         item: Arc::new(Item {
             collection,
@@ -307,7 +320,10 @@ pub fn item(
             reviewed,
             draft,
             body,
+            body_line: body_line(text, body_src),
+            positions,
             details,
+            form,
         }),
         refs,
         slug_pos,
@@ -418,6 +434,7 @@ pub fn note(
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
+    let positions = f.positions();
     let summary = f.opt_str("summary");
     let source = f.req_str("source");
     let reviewed = f.req_date("reviewed");
@@ -436,7 +453,9 @@ pub fn note(
     Some(ParsedNote {
         note: OccupationNote {
             code: stem.to_string(),
-            body: markdown::render(body_src, &config.lang_root(&lang)),
+            body: markdown::render_in(body_src, &config.lang_root(&lang), &lang),
+            body_line: body_line(text, body_src),
+            positions,
             lang,
             path: file.rel.clone(),
             summary,
@@ -565,4 +584,118 @@ pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
             refs,
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::discover::FileKind;
+
+    const EVENT: &str = "---\ntitle: \"Summit: 2025\"\nsummary: A day in Montréal.\nprovince: [ON, QC]\nprofessions:\n  - \"31301\"\nstart: 2025-11-22T09:30:00-05:00\nend: 2025-11-22\nformat: hybrid\nlocation: Toronto, ON\npartners: [A, B]\nsource: https://example.org/\nreviewed: 2025-06-26\n---\n\n## Details\n\n- [Register](/events/) *now*\n";
+
+    fn config() -> Config {
+        crate::config::parse(
+            std::path::Path::new("site.yaml"),
+            "title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\n",
+        )
+        .unwrap()
+    }
+
+    fn parse_event(text: &str) -> (bool, Vec<Diagnostic>) {
+        let file = SourceFile {
+            kind: FileKind::Item {
+                collection: Collection::Events,
+                stem: "x".into(),
+                lang: None,
+            },
+            rel: "content/events/x.md".into(),
+            abs: "/nonexistent/x.md".into(),
+        };
+        let mut diags = Vec::new();
+        let parsed = decode(&file, text.as_bytes(), &mut diags)
+            .and_then(|t| item(&file, Collection::Events, "x", None, &t, &config(), &mut diags));
+        (parsed.is_some(), diags)
+    }
+
+    #[test]
+    fn the_sample_event_is_valid() {
+        let (ok, diags) = parse_event(EVENT);
+        assert!(ok && diags.is_empty(), "{diags:?}");
+    }
+
+    /// Copies of `text` with a few characters replaced, inserted or removed, deterministically.
+    fn corruptions(text: &str, n: usize) -> Vec<String> {
+        // A small xorshift generator is enough to vary the corruption.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let noise = [
+            '\0', ':', '-', '"', '\'', '[', ']', '{', '}', '&', '*', '!', '|', '>', '#', '\n', ' ', 'é',
+            '\u{feff}', '\t',
+        ];
+        (0..n)
+            .map(|_| {
+                let mut chars: Vec<char> = text.chars().collect();
+                for _ in 0..(next() % 4 + 1) {
+                    let at = (next() as usize) % chars.len().max(1);
+                    let c = noise[(next() as usize) % noise.len()];
+                    match next() % 3 {
+                        0 if at < chars.len() => chars[at] = c,
+                        2 if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        _ => chars.insert(at.min(chars.len()), c),
+                    }
+                }
+                chars.into_iter().collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn corrupted_data_files_and_settings_never_panic() {
+        let draws = "- date: 2024-03-07\n  program: OINP\n  invitations: 2104\n  crs_min: 352\n  crs_max: 421\n  professions: [\"31301\"]\n  source: https://e.org\n";
+        let file = SourceFile {
+            kind: FileKind::Draws,
+            rel: "content/data/draws.yaml".into(),
+            abs: "/nonexistent".into(),
+        };
+        for text in corruptions(draws, 1500) {
+            let mut diags = Vec::new();
+            let _ = super::draws(&file, &text, &mut diags);
+            let _ = super::noc(&file, &text, &mut diags);
+        }
+        let site =
+            "title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\nmenu:\n  - title: A\n    url: /a/\n";
+        for text in corruptions(site, 1500) {
+            let _ = crate::config::parse(std::path::Path::new("site.yaml"), &text);
+        }
+    }
+
+    /// No input may panic: every prefix of a valid file, and many corrupted copies of it, give
+    /// either an item or positioned problems.
+    #[test]
+    fn truncated_and_corrupted_files_never_panic() {
+        for cut in 0..=EVENT.len() {
+            if !EVENT.is_char_boundary(cut) {
+                continue;
+            }
+            let (ok, diags) = parse_event(&EVENT[..cut]);
+            assert!(
+                ok || !diags.is_empty(),
+                "cut at {cut}: neither an item nor a problem"
+            );
+        }
+        for text in corruptions(EVENT, 2000) {
+            let (ok, diags) = parse_event(&text);
+            assert!(ok || !diags.is_empty(), "{text:?}: neither an item nor a problem");
+            for d in &diags {
+                assert_eq!(d.path, std::path::Path::new("content/events/x.md"));
+            }
+        }
+    }
 }

@@ -60,11 +60,15 @@ pub fn month_year(d: Date, lang: &str) -> String {
     format!("{} {}", month(d, lang), d.year())
 }
 
-/// 9:30 AM / 9 h 30.
+/// 9:30 AM / 9 h 30 (and 13 h, not 13 h 00, as Canadian French writes a full hour).
 fn time(z: &jiff::Zoned, lang: &str) -> String {
     let (h, m) = (z.hour(), z.minute());
     if lang == "fr" {
-        format!("{h} h {m:02}")
+        if m == 0 {
+            format!("{h}\u{a0}h")
+        } else {
+            format!("{h}\u{a0}h\u{a0}{m:02}")
+        }
     } else {
         let (h12, ampm) = match h {
             0 => (12, "AM"),
@@ -76,8 +80,33 @@ fn time(z: &jiff::Zoned, lang: &str) -> String {
     }
 }
 
-fn zone_abbrev(z: &jiff::Zoned) -> String {
-    z.strftime("%Z").to_string()
+fn zone_abbrev(z: &jiff::Zoned, lang: &str) -> String {
+    let abbrev = z.strftime("%Z").to_string();
+    if lang == "fr" {
+        french_zone(&abbrev).map_or(abbrev, str::to_string)
+    } else {
+        abbrev
+    }
+}
+
+/// The French abbreviations of Canada's time zones (HNE: heure normale de l'Est, HAE: heure
+/// avancée de l'Est, ...); the tz database knows only the English ones.
+fn french_zone(abbrev: &str) -> Option<&'static str> {
+    Some(match abbrev {
+        "NST" => "HNT",
+        "NDT" => "HAT",
+        "AST" => "HNA",
+        "ADT" => "HAA",
+        "EST" => "HNE",
+        "EDT" => "HAE",
+        "CST" => "HNC",
+        "CDT" => "HAC",
+        "MST" => "HNR",
+        "MDT" => "HAR",
+        "PST" => "HNP",
+        "PDT" => "HAP",
+        _ => return None,
+    })
 }
 
 /// A moment as an ISO 8601 string for `<time datetime>`: a date, or a UTC date-time.
@@ -101,13 +130,13 @@ fn day_or_less(m: Moment, tz: &TimeZone, lang: &str) -> String {
 }
 
 /// An event's when, in one phrase: `November 22, 2025, 9:30 AM – 1:00 PM EST`,
-/// `June 26 – June 27, 2025`, `22 novembre 2025, 9 h 30 – 13 h 00 (EST)`.
+/// `June 26 – June 27, 2025`, `22 novembre 2025, 9 h 30 – 13 h (HNE)`.
 pub fn span(start: Moment, end: Option<Moment>, tz: &TimeZone, lang: &str) -> String {
     let zoned = |t: jiff::Timestamp| t.to_zoned(tz.clone());
     match (start, end) {
         (Moment::DateTime(s), Some(Moment::DateTime(e))) => {
             let (zs, ze) = (zoned(s), zoned(e));
-            let tzname = zone_abbrev(&zs);
+            let tzname = zone_abbrev(&zs, lang);
             if zs.date() == ze.date() {
                 let times = format!("{} – {}", time(&zs, lang), time(&ze, lang));
                 with_zone(format!("{}, {times}", date(zs.date(), lang)), &tzname, lang)
@@ -119,7 +148,7 @@ pub fn span(start: Moment, end: Option<Moment>, tz: &TimeZone, lang: &str) -> St
         }
         (Moment::DateTime(s), _) => {
             let zs = zoned(s);
-            let tzname = zone_abbrev(&zs);
+            let tzname = zone_abbrev(&zs, lang);
             let when = format!("{}, {}", date(zs.date(), lang), time(&zs, lang));
             match end {
                 Some(e) if day_or_less(e, tz, lang) != date(zs.date(), lang) => {
@@ -183,7 +212,13 @@ mod tests {
             "2025-11-22T09:30:00-05:00",
             Some("2025-11-22T13:00:00-05:00"),
             "fr",
-            "22 novembre 2025, 9 h 30 – 13 h 00 (EST)",
+            "22 novembre 2025, 9\u{a0}h\u{a0}30 – 13\u{a0}h (HNE)",
+        );
+        case(
+            "2024-06-26T14:00:00Z",
+            None,
+            "fr",
+            "26 juin 2024, 10\u{a0}h (HAE)",
         );
         // Given in UTC, shown in the site's zone.
         case("2024-06-26T14:00:00Z", None, "en", "June 26, 2024, 10:00 AM EDT");

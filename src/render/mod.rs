@@ -2,8 +2,12 @@
 //! planned page with the theme's templates in parallel, and returns the files to write. Writes
 //! nothing itself; templates never see the model.
 
+pub mod atom;
 pub mod dates;
+pub mod ics;
 pub mod pages;
+pub mod schedule;
+pub mod search_page;
 pub mod stamps;
 pub mod views;
 
@@ -20,8 +24,9 @@ use crate::output::OutputFile;
 use crate::theme::Theme;
 use pages::{Page, Plan};
 
-/// The theme's static files as published: CSS and JS get a content hash in their name
-/// (`style.3f2a9c1e0b.css`) so they can be cached for ever; templates link them through the
+/// The theme's static files as published: CSS and JS get a content hash in their name and live
+/// under `assets/` (`assets/style.3f2a9c1e0b.css`), a folder served with long immutable caching;
+/// other files keep their names under `static/`. Templates link them through the
 /// `asset(path=...)` function, which knows each file's published URL.
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
@@ -35,7 +40,11 @@ impl Assets {
         let published = theme
             .statics
             .iter()
-            .map(|(rel, file)| (rel.clone(), format!("static/{}", fingerprinted(rel, &file.bytes))))
+            .map(|(rel, file)| {
+                let name = fingerprinted(rel, &file.bytes);
+                let folder = if name == *rel { "static" } else { "assets" };
+                (rel.clone(), format!("{folder}/{name}"))
+            })
             .collect();
         Self {
             published,
@@ -93,7 +102,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "provinces.html",
     "province.html",
     "draws.html",
+    "search.html",
     "404.html",
+    "thanks.html",
     "sitemap.xml",
     "robots.txt",
 ];
@@ -191,10 +202,19 @@ pub fn render_site(
     let assets = Assets::new(theme, &site.config.base_path);
     let templates = Templates::compile(theme, &assets)?;
     let t0 = std::time::Instant::now();
-    let plan = Plan::new(site, theme, now)?;
+    let mut plan = Plan::new(site, theme, now)?;
     crate::site::stage_time("plan", t0);
-    render_pages(&plan, &templates, &plan.pages, sink)?;
     let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
+    // The index goes out before the pages, so its files are not held while pages render.
+    let index = crate::search::build(&plan)?;
+    plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+    for file in index.files {
+        if !paths.insert(file.path.clone()) {
+            return Err(duplicate(&file.path));
+        }
+        sink(file)?;
+    }
+    render_pages(&plan, &templates, &plan.pages, sink)?;
     for (rel, file) in &theme.statics {
         let path = assets.output_path(rel);
         if !paths.insert(path.clone()) {
@@ -202,6 +222,12 @@ pub fn render_site(
         }
         sink(OutputFile::new(path, file.bytes.clone()))?;
     }
+    let next = serde_json::to_vec_pretty(&schedule::next_change(site, now))
+        .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
+    if !paths.insert("next-change.json".to_string()) {
+        return Err(duplicate("next-change.json"));
+    }
+    sink(OutputFile::new("next-change.json", next))?;
     Ok(paths.len())
 }
 
@@ -225,15 +251,7 @@ pub fn render_pages(
             return Err(duplicate(&path));
         }
     }
-    let engines = engines(plan, templates);
-    pages.par_iter().try_for_each(|page| {
-        let context = plan.context(page)?;
-        let out = plan.out_path(page);
-        let html = engines[page.lang]
-            .render(page.template, &context)
-            .map_err(|e| templates.error(e, Some(&out)))?;
-        sink(OutputFile::new(out, html))
-    })
+    render_with_contexts(plan, templates, pages.iter().map(|p| (p, None)).collect(), sink)
 }
 
 /// One engine per language whose global context holds that language's strings as `t`, so the
@@ -250,7 +268,8 @@ fn engines(plan: &Plan, templates: &Templates) -> Vec<Tera> {
 }
 
 /// Renders some pages of `plan` in parallel, each with the context given (the dev server has
-/// some already) or else the one the plan builds.
+/// some already) or else the one the plan builds. Calendars and feeds are written by Rust, not
+/// templates.
 pub fn render_with_contexts(
     plan: &Plan,
     templates: &Templates,
@@ -259,11 +278,14 @@ pub fn render_with_contexts(
 ) -> Result<()> {
     let engines = engines(plan, templates);
     pages.into_par_iter().try_for_each(|(page, context)| {
+        let out = plan.out_path(page);
+        if let Some(text) = plan.generated(page)? {
+            return sink(OutputFile::new(out, text));
+        }
         let context = match context {
             Some(c) => c,
             None => plan.context(page)?,
         };
-        let out = plan.out_path(page);
         let html = engines[page.lang]
             .render(page.template, &context)
             .map_err(|e| templates.error(e, Some(&out)))?;

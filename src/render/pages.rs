@@ -23,6 +23,9 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::schema::is_web_url;
 use crate::theme::Theme;
 
+mod readers;
+pub use readers::FeedKind;
+
 /// Items per list page before it is split into numbered pages.
 pub const PAGE_SIZE: usize = 50;
 
@@ -39,6 +42,14 @@ pub fn language_name(lang: &str) -> &'static str {
     }
 }
 
+/// The Open Graph locale of an interface language.
+pub fn locale_of(lang: &str) -> &'static str {
+    match lang {
+        "fr" => "fr_CA",
+        _ => "en_CA",
+    }
+}
+
 /// One item across its languages: the default-language original and its translations.
 pub struct Entity<'a> {
     pub original: &'a Item,
@@ -46,12 +57,17 @@ pub struct Entity<'a> {
 }
 
 impl<'a> Entity<'a> {
-    fn shown(&self, lang: &str) -> &'a Item {
+    pub fn shown(&self, lang: &str) -> &'a Item {
         self.translations.get(lang).copied().unwrap_or(self.original)
     }
 
+    /// The original, then each translation in language order.
+    pub fn versions(&self) -> impl Iterator<Item = &'a Item> + '_ {
+        std::iter::once(self.original).chain(self.translations.values().copied())
+    }
+
     /// The page's path below a language root: `about/`, `events/summit/`.
-    fn neutral(&self) -> String {
+    pub fn neutral(&self) -> String {
         match self.original.collection {
             Collection::Pages => format!("{}/", self.original.slug),
             c => format!("{}/{}/", c.name(), self.original.slug),
@@ -78,7 +94,7 @@ pub struct Lang<'a> {
 }
 
 impl Lang<'_> {
-    fn tr(&self, key: &str) -> Result<String> {
+    pub(crate) fn tr(&self, key: &str) -> Result<String> {
         self.t.get(key).cloned().ok_or_else(|| {
             Error::Template(Diagnostic::error(
                 format!("i18n/{}.yaml", self.code),
@@ -89,8 +105,13 @@ impl Lang<'_> {
         })
     }
 
-    fn url(&self, neutral: &str) -> String {
+    pub(crate) fn url(&self, neutral: &str) -> String {
         format!("{}{neutral}", self.root)
+    }
+
+    /// Entity `i`'s card in this language.
+    pub(crate) fn card(&self, i: usize) -> &Card {
+        &self.cards[i]
     }
 }
 
@@ -117,9 +138,18 @@ pub enum PageKind {
         page: usize,
     },
     Draws,
+    /// The search page; its index is built by `crate::search`.
+    Search,
     NotFound,
     Sitemap,
     Robots,
+    /// An event's own `.ics` file.
+    EventCalendar(usize),
+    /// A subscribable calendar: every event (`None`), or a province's with the national ones.
+    Calendar(Option<Province>),
+    Feed(FeedKind),
+    /// The page a page's form sends its reader to.
+    FormThanks(usize),
 }
 
 /// One page to render.
@@ -226,6 +256,8 @@ fn layout_signature(site: &Site, now: Date) -> u64 {
             &item.professions,
         )
             .hash(&mut h);
+        // A page's form gives it a thank-you page.
+        format!("{:?}", item.form).hash(&mut h);
         match item.event() {
             // Event lists go by date; an event's rank among titles orders nothing.
             Some(e) if item.collection == Collection::Events => (e.start, e.end).hash(&mut h),
@@ -269,6 +301,8 @@ pub struct Plan<'a> {
     users: Vec<Vec<Vec<usize>>>,
     /// Per language: the entities whose card did not come from the cache.
     fresh: Vec<Vec<usize>>,
+    /// Site-relative URL of the search index's manifest, once it is built.
+    pub search_manifest: Option<String>,
 }
 
 impl<'a> Plan<'a> {
@@ -318,6 +352,7 @@ impl<'a> Plan<'a> {
             by_province: BTreeMap::new(),
             lists: Vec::new(),
             pages: Vec::new(),
+            search_manifest: None,
             signature,
             layout_reused: layout.is_some(),
             users: Vec::new(),
@@ -363,6 +398,9 @@ impl<'a> Plan<'a> {
                     lang_root: root.clone(),
                     menu: Vec::new(),
                     build_date: now.to_string(),
+                    build_date_text: dates::date(now, code),
+                    locale: locale_of(code).to_string(),
+                    feeds: Vec::new(),
                 },
                 root,
                 t,
@@ -408,6 +446,7 @@ impl<'a> Plan<'a> {
                 }
                 rank
             };
+            lang.site.feeds = plan.site_feeds(&lang)?;
             plan.langs.push(lang);
         }
         plan.keep_in(cache, generation);
@@ -477,8 +516,14 @@ impl<'a> Plan<'a> {
         let mut users = vec![vec![Vec::new(); self.entities.len()]; self.langs.len()];
         for (k, page) in self.pages.iter().enumerate() {
             let list = match &page.kind {
-                PageKind::Item(i) => {
+                PageKind::Item(i) | PageKind::EventCalendar(i) => {
                     users[page.lang][*i].push(k);
+                    continue;
+                }
+                PageKind::Calendar(province) => {
+                    for i in self.calendar_events(*province) {
+                        users[page.lang][i].push(k);
+                    }
                     continue;
                 }
                 PageKind::List { list, page: n }
@@ -497,6 +542,11 @@ impl<'a> Plan<'a> {
             }
         }
         users
+    }
+
+    /// The model the plan was made from.
+    pub fn site(&self) -> &'a Site {
+        self.site
     }
 
     /// Leaves in `cache` the cards and sort keys of this plan, and nothing else.
@@ -529,7 +579,10 @@ impl<'a> Plan<'a> {
     /// Where a page is written, relative to the output folder.
     pub fn out_path(&self, page: &Page) -> String {
         match page.kind {
-            PageKind::NotFound | PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
+            PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
+            PageKind::NotFound | PageKind::EventCalendar(_) | PageKind::Calendar(_) | PageKind::Feed(_) => {
+                format!("{}{}", self.langs[page.lang].out_prefix, page.neutral)
+            }
             _ => format!("{}{}index.html", self.langs[page.lang].out_prefix, page.neutral),
         }
     }
@@ -632,9 +685,9 @@ impl<'a> Plan<'a> {
             );
         }
         self.push(l, PageKind::Draws, "draws.html", "draws/".to_string());
-        if l == 0 {
-            self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
-        }
+        self.push(l, PageKind::Search, "search.html", "search/".to_string());
+        self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
+        self.plan_readers(l);
         Ok(())
     }
 
@@ -651,7 +704,12 @@ impl<'a> Plan<'a> {
             PageKind::List { list, page: n } => {
                 let spec = &self.lists[*list];
                 let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
-                ctx.insert("list", &self.list_view(lang, spec, *n));
+                let mut view = self.list_view(lang, spec, *n);
+                if spec.base == "events/" {
+                    view.calendar = self.calendar_link(lang, None);
+                    view.feed_url = Some(lang.url(FeedKind::Events.neutral()));
+                }
+                ctx.insert("list", &view);
                 Ok(ctx)
             }
             PageKind::Item(i) => {
@@ -659,8 +717,11 @@ impl<'a> Plan<'a> {
                 let view = self.item_view(lang, *i)?;
                 let mut ctx = self.base_context(lang, neutral, &item.title, &view.card.summary);
                 ctx.insert("item", &view);
+                ctx.insert("og_type", "article");
                 Ok(ctx)
             }
+            PageKind::FormThanks(i) => self.thanks_context(lang, neutral, *i),
+            PageKind::EventCalendar(_) | PageKind::Calendar(_) | PageKind::Feed(_) => Ok(Context::new()),
             PageKind::Occupations => {
                 let title = lang.tr("title_occupations")?;
                 let intro = lang.tr("intro_occupations")?;
@@ -720,7 +781,9 @@ impl<'a> Plan<'a> {
                     .ok_or_else(|| Error::Usage(format!("no province {}", province.code())))?;
                 let mut ctx = self.base_context(lang, neutral, &spec.heading, "");
                 ctx.insert("province", &count);
-                ctx.insert("list", &self.list_view(lang, spec, *n));
+                let mut view = self.list_view(lang, spec, *n);
+                view.calendar = self.calendar_link(lang, Some(*province));
+                ctx.insert("list", &view);
                 Ok(ctx)
             }
             PageKind::Draws => {
@@ -736,7 +799,12 @@ impl<'a> Plan<'a> {
                 ctx.insert("draws", &draws);
                 Ok(ctx)
             }
-            PageKind::NotFound => Ok(self.base_context(lang, neutral, &lang.tr("title_not_found")?, "")),
+            PageKind::Search => super::search_page::context(self, lang, neutral),
+            PageKind::NotFound => {
+                let mut ctx = self.base_context(lang, neutral, &lang.tr("title_not_found")?, "");
+                ctx.insert("other_languages", &self.other_languages(page.lang));
+                Ok(ctx)
+            }
             PageKind::Sitemap => {
                 let mut ctx = Context::new();
                 ctx.insert("urls", &self.sitemap_urls());
@@ -765,6 +833,7 @@ impl<'a> Plan<'a> {
                 Alternate {
                     lang: l.clone(),
                     name: language_name(l).to_string(),
+                    locale: locale_of(l).to_string(),
                     href: format!("{}{path}", self.origin),
                     path,
                 }
@@ -794,7 +863,7 @@ impl<'a> Plan<'a> {
     }
 
     /// A context with `site` and `page` set (`t` is in each language's global context).
-    fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
+    pub(super) fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
         let meta = self.page_meta(lang, neutral, title, description);
         let mut site = lang.site.clone();
         site.menu = self
@@ -859,6 +928,8 @@ impl<'a> Plan<'a> {
             empty: cards.is_empty(),
             cards,
             pagination,
+            calendar: None,
+            feed_url: None,
         }
     }
 
@@ -1021,23 +1092,34 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationGroup> {
-        let mut groups: Vec<OccupationGroup> = Vec::new();
+    /// The occupations by NOC broad category (first digit), then major group (two digits).
+    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationCategory> {
+        let mut categories: Vec<OccupationCategory> = Vec::new();
         for occ in &self.site.occupations {
-            let code = &occ.code[..2];
-            if groups.last().is_none_or(|g| g.code != code) {
-                groups.push(OccupationGroup {
+            let (cat, code) = (&occ.code[..1], &occ.code[..2]);
+            if categories.last().is_none_or(|c| c.code != cat) {
+                categories.push(OccupationCategory {
+                    code: cat.to_string(),
+                    title: noc_title(lang, "noc_category", cat),
+                    groups: Vec::new(),
+                });
+            }
+            let Some(category) = categories.last_mut() else {
+                continue;
+            };
+            if category.groups.last().is_none_or(|g| g.code != code) {
+                category.groups.push(OccupationGroup {
                     code: code.to_string(),
                     title: group_title(lang, code),
                     occupations: Vec::new(),
                 });
             }
             let link = self.occupation_link(lang, occ);
-            if let Some(g) = groups.last_mut() {
+            if let Some(g) = category.groups.last_mut() {
                 g.occupations.push(link);
             }
         }
-        groups
+        categories
     }
 
     /// Every page of the default language, with its alternates in every language.
@@ -1046,7 +1128,7 @@ impl<'a> Plan<'a> {
             .pages
             .iter()
             .filter(|p| p.lang == 0)
-            .filter(|p| !matches!(p.kind, PageKind::NotFound | PageKind::Sitemap | PageKind::Robots))
+            .filter(|p| p.kind.in_sitemap())
             .map(|p| p.neutral.as_str())
             .collect();
         neutrals.sort_unstable();
@@ -1234,6 +1316,8 @@ impl<'a> Plan<'a> {
                     upcoming: self.upcoming(e),
                     registration_url: e.registration_url.clone(),
                     recording_url: e.recording_url.clone(),
+                    calendar_url: self.event_calendar_url(lang, i),
+                    json_ld: self.event_json_ld(lang, i, item, e),
                 });
             }
             Details::Member {
@@ -1302,7 +1386,11 @@ impl<'a> Plan<'a> {
         let body_html = if item.lang == lang.code {
             item.body.html.clone()
         } else {
-            markdown::render(&item.body.source, &lang.root).html
+            markdown::relocate(
+                &item.body.html,
+                &self.site.config.lang_root(&item.lang),
+                &lang.root,
+            )
         };
         let view = ItemView {
             card: Card::clone(card),
@@ -1314,10 +1402,13 @@ impl<'a> Plan<'a> {
             reviewed_iso: item.reviewed.to_string(),
             reviewed_month: dates::month_year(item.reviewed, lang.code),
             stale: is_stale(item.reviewed, self.now, cfg.stale_after_months),
-            fallback_lang_name: (item.lang != lang.code).then(|| language_name(&item.lang).to_string()),
+            fallback_lang_name: (item.lang != lang.code)
+                .then(|| lang.tr(&format!("language_name_{}", item.lang)))
+                .transpose()?,
             text_lang: item.lang.clone(),
             event: event_view,
             action_url,
+            form: self.form_view(lang, i),
         };
         Ok(view)
     }
@@ -1338,7 +1429,11 @@ impl<'a> Plan<'a> {
         let body_html = if note.lang == lang.code {
             note.body.html.clone()
         } else {
-            markdown::render(&note.body.source, &lang.root).html
+            markdown::relocate(
+                &note.body.html,
+                &self.site.config.lang_root(&note.lang),
+                &lang.root,
+            )
         };
         Some(NoteView {
             summary: note.summary.clone().unwrap_or_default(),
@@ -1346,7 +1441,9 @@ impl<'a> Plan<'a> {
             source: Self::source_view(&note.source),
             reviewed: dates::date(note.reviewed, lang.code),
             reviewed_iso: note.reviewed.to_string(),
-            fallback_lang_name: (note.lang != lang.code).then(|| language_name(&note.lang).to_string()),
+            fallback_lang_name: (note.lang != lang.code)
+                .then(|| lang.t.get(&format!("language_name_{}", note.lang)).cloned())
+                .flatten(),
             text_lang: note.lang.clone(),
         })
     }
@@ -1383,13 +1480,22 @@ impl<'a> Plan<'a> {
 }
 
 fn group_title(lang: &Lang, code: &str) -> String {
-    lang.t
-        .get(&format!("noc_group_{code}"))
-        .cloned()
-        .unwrap_or_else(|| format!("NOC {code}"))
+    noc_title(lang, "noc_group", code)
 }
 
-fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
+/// The title of a NOC broad category or major group from the string tables: `3 – Health
+/// occupations`; a code the tables do not name is shown as `NOC 42` (`CNP 42`).
+fn noc_title(lang: &Lang, prefix: &str, code: &str) -> String {
+    match lang.t.get(&format!("{prefix}_{code}")) {
+        Some(title) => format!("{code} – {title}"),
+        None => {
+            let noc = lang.t.get("noc_short").map_or("NOC", String::as_str);
+            format!("{noc} {code}")
+        }
+    }
+}
+
+pub(crate) fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
     match (lang, &occ.title_fr) {
         ("fr", Some(fr)) => fr,
         _ => &occ.title,

@@ -16,6 +16,57 @@ pub struct SiteView {
     pub menu: Vec<MenuLink>,
     /// The build date in the site's time zone, ISO form.
     pub build_date: String,
+    /// The build date as this language writes it.
+    pub build_date_text: String,
+    /// Open Graph locale: `en_CA`, `fr_CA`.
+    pub locale: String,
+    /// Atom feeds and the calendar of all events, for autodiscovery and the footer.
+    pub feeds: Vec<FeedLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// `atom` or `calendar`.
+    pub kind: String,
+}
+
+/// A subscribable calendar.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarLink {
+    /// Site-relative.
+    pub url: String,
+    /// Absolute, to copy into a calendar app.
+    pub absolute: String,
+    /// The same with the `webcal:` scheme, which calendar apps open as a subscription.
+    pub webcal: String,
+}
+
+/// A page's form (Netlify Forms: works without JavaScript).
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    pub name: String,
+    /// The thank-you page.
+    pub action: String,
+    pub lang: String,
+    pub provinces: Vec<ProvinceLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThanksView {
+    pub back_url: String,
+    pub back_title: String,
+    pub back_lang: Option<String>,
+}
+
+/// The 404 page's help in another language.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherLanguage {
+    pub lang: String,
+    pub text: String,
+    pub home_label: String,
+    pub home_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +96,8 @@ pub struct Alternate {
     pub lang: String,
     /// The language's name in that language (English, Français).
     pub name: String,
+    /// Open Graph locale: `en_CA`, `fr_CA`.
+    pub locale: String,
     pub path: String,
     pub href: String,
 }
@@ -125,6 +178,8 @@ pub struct ItemView {
     pub event: Option<EventView>,
     /// Portals only: the address of the portal itself.
     pub action_url: Option<String>,
+    /// Pages only.
+    pub form: Option<FormView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +190,10 @@ pub struct EventView {
     pub upcoming: bool,
     pub registration_url: Option<String>,
     pub recording_url: Option<String>,
+    /// The event's `.ics` file; none when only its month or year is known.
+    pub calendar_url: Option<String>,
+    /// schema.org `Event` JSON, safe to place inside a `<script>` element.
+    pub json_ld: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,6 +220,10 @@ pub struct ListView {
     pub cards: Vec<Card>,
     pub empty: bool,
     pub pagination: Option<Pagination>,
+    /// The list's subscribable calendar (events, provinces).
+    pub calendar: Option<CalendarLink>,
+    /// The list's Atom feed.
+    pub feed_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +251,14 @@ pub struct CollectionCount {
     pub label: String,
     pub url: String,
     pub count: usize,
+}
+
+/// A NOC broad category (first digit of the code) and its major groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupationCategory {
+    pub code: String,
+    pub title: String,
+    pub groups: Vec<OccupationGroup>,
 }
 
 #[derive(Debug, Clone, Serialize)]

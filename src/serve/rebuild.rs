@@ -115,8 +115,9 @@ pub struct Builder {
     /// The signature of that plan's layout while the plan cache holds it: the next plan, if it
     /// takes the same layout, has the same pages at the same places.
     pages_layout: Option<u64>,
-    /// The theme's static files as last published: output path -> bytes.
-    statics: HashMap<String, Arc<[u8]>>,
+    /// The files that are not pages (the theme's static files, the search index, the schedule
+    /// of the next change) as last published: output path -> bytes.
+    others: HashMap<String, Arc<[u8]>>,
 }
 
 impl Builder {
@@ -131,7 +132,7 @@ impl Builder {
             cache: PlanCache::default(),
             pages: Vec::new(),
             pages_layout: None,
-            statics: HashMap::new(),
+            others: HashMap::new(),
         }
     }
 
@@ -189,10 +190,9 @@ impl Builder {
             everything = true;
         }
         if everything {
-            // Cards and every page depend on the settings, the strings and the date.
+            // Cards and every page depend on the settings, the strings and the date. What was
+            // served is kept, to find what is no longer made.
             self.cache.clear();
-            self.pages.clear();
-            self.statics.clear();
         }
 
         let compiled = match &self.good {
@@ -204,8 +204,15 @@ impl Builder {
         let t1 = Instant::now();
         // The plan takes the layout from the cache; it goes back only if this build succeeds.
         let pages_layout = self.pages_layout.take();
-        let plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
-        let fast = plan.layout_reused() && pages_layout == Some(plan.layout_signature());
+        let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
+        // The search index is rebuilt whole (its shards are compared file by file below, so only
+        // the ones that changed are sent); the search page's context names its manifest.
+        let index = crate::search::build(&plan)?;
+        plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+        let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
+            .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
+        site::stage_time("serve: search index", t1);
+        let fast = !everything && plan.layout_reused() && pages_layout == Some(plan.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
             Some(mut check) => {
@@ -248,7 +255,7 @@ impl Builder {
             for (page, inputs) in plan.pages.iter().zip(inputs) {
                 let out = plan.out_path(page);
                 let made = Made(stamp(page.template), inputs);
-                if before.get(out.as_str()) != Some(&&made) {
+                if everything || before.get(out.as_str()) != Some(&&made) {
                     todo.push((page, context_of(&made)));
                 }
                 all.push((out, made));
@@ -271,23 +278,36 @@ impl Builder {
             all.iter().map(|(out, _)| out.as_str()).collect()
         };
         let mut put = Vec::new();
-        let mut statics: HashMap<String, Arc<[u8]>> = HashMap::new();
-        for (rel, file) in &theme.statics {
-            let out = assets.output_path(rel);
+        // Files that are not pages of the plan: the search index, the schedule of the next
+        // change, the theme's static files.
+        let mut others: HashMap<String, Arc<[u8]>> = HashMap::new();
+        let derived = index
+            .files
+            .into_iter()
+            .chain(std::iter::once(OutputFile::new("next-change.json", next_change)))
+            .chain(
+                theme
+                    .statics
+                    .iter()
+                    .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
+            );
+        for file in derived {
+            let out = file.path.clone();
             let clash = if fast {
                 self.pages.iter().any(|(p, _)| *p == out)
             } else {
                 page_paths.contains(out.as_str())
             };
-            if clash || statics.contains_key(&out) {
+            if clash || others.contains_key(&out) {
                 return Err(render::duplicate(&out));
             }
-            if self.statics.get(&out).map(|b| &b[..]) != Some(file.bytes.as_slice()) {
-                put.push(OutputFile::new(out.clone(), file.bytes.clone()));
+            let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
+            if self.others.get(&out) != Some(&bytes) {
+                put.push(file);
             }
-            statics.insert(out, Arc::from(file.bytes.as_slice()));
+            others.insert(out, bytes);
         }
-        remove.extend(self.statics.keys().filter(|k| !statics.contains_key(*k)).cloned());
+        remove.extend(self.others.keys().filter(|k| !others.contains_key(*k)).cloned());
         drop(page_paths);
 
         let rendered = todo.len();
@@ -327,7 +347,7 @@ impl Builder {
             self.pages = all;
         }
         self.pages_layout = Some(signature);
-        self.statics = statics;
+        self.others = others;
         // The previous site is dropped only now: until the comparison above was done, its items
         // had to keep their addresses (see `render::pages::inputs`).
         self.good = Some(Good {
@@ -427,6 +447,6 @@ pub fn problems(e: &Error) -> Vec<Diagnostic> {
         Error::Content(d) => d.iter().filter(|d| d.is_error()).cloned().collect(),
         Error::Template(d) => vec![d.clone()],
         Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
-        Error::Usage(msg) => vec![Diagnostic::error("", 0, 0, msg.clone())],
+        Error::Usage(msg) | Error::Failed(msg) => vec![Diagnostic::error("", 0, 0, msg.clone())],
     }
 }

@@ -34,7 +34,12 @@ pub enum Inputs {
 /// of the cards and items it shows; see [`Plan::pages_to_check`].
 fn made_of_layout_and_cards(kind: &PageKind) -> bool {
     match kind {
-        PageKind::Item(_) | PageKind::List { .. } | PageKind::Province { .. } | PageKind::Sitemap => true,
+        PageKind::Item(_)
+        | PageKind::List { .. }
+        | PageKind::Province { .. }
+        | PageKind::Sitemap
+        | PageKind::EventCalendar(_)
+        | PageKind::Calendar(_) => true,
         PageKind::Occupation { page, .. } => *page > 1,
         _ => false,
     }
@@ -103,9 +108,12 @@ impl Plan<'_> {
             .filter(|(_, page)| !made_of_layout_and_cards(&page.kind))
             .map(|(k, _)| k)
             .collect();
-        for (l, fresh) in self.fresh.iter().enumerate() {
-            for i in fresh {
-                check.extend(&self.users[l][*i]);
+        // An entity any of whose items is new counts as new in every language: a page in one
+        // language may show what another's item says.
+        let fresh: std::collections::BTreeSet<usize> = self.fresh.iter().flatten().copied().collect();
+        for users in &self.users {
+            for i in &fresh {
+                check.extend(&users[*i]);
             }
         }
         check.sort_unstable();
@@ -121,7 +129,8 @@ impl Plan<'_> {
             PageKind::Item(i) => {
                 0u8.hash(&mut h);
                 let item = self.entities[*i].shown(lang.code);
-                address(item).hash(&mut h);
+                // The original too: a page in another language may say what it says.
+                (address(item), address(self.entities[*i].original)).hash(&mut h);
                 for code in &item.professions {
                     (code, occupations.get(code.as_str())).hash(&mut h);
                     self.by_code.get(code.as_str()).map_or(0, Vec::len).hash(&mut h);
@@ -163,6 +172,11 @@ impl Plan<'_> {
                 for p in self.pages.iter().filter(|p| p.lang == 0) {
                     p.neutral.hash(&mut h);
                 }
+            }
+            // Calendars and feeds are written by Rust from many items: compare what they say.
+            kind if kind.is_generated() => {
+                5u8.hash(&mut h);
+                self.generated(page)?.hash(&mut h);
             }
             _ => return Ok(Inputs::Context(Box::new(self.context(page)?))),
         }

@@ -1,0 +1,338 @@
+//! `iehp check --external`: every outside link (portal addresses, sources, registration and
+//! recording links, links in bodies) is requested, a few hosts at a time and each host no more
+//! often than once per interval. Redirects are reported with their new target. Results are kept
+//! in a cache file with an expiry, so CI rechecks only what is new or expired.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::model::{Details, Site};
+use crate::error::{Diagnostic, Error, Result};
+use crate::fs;
+use crate::schema::is_web_url;
+
+#[derive(Debug, Clone)]
+pub struct ExternalOptions {
+    pub cache: PathBuf,
+    /// How long a good result is trusted.
+    pub ttl_ok: Duration,
+    /// How long a problem is trusted before it is asked again.
+    pub ttl_problem: Duration,
+    /// The least time between two requests to one host.
+    pub per_host_interval: Duration,
+    pub timeout: Duration,
+    /// Hosts checked at the same time.
+    pub parallel_hosts: usize,
+}
+
+impl ExternalOptions {
+    pub fn new(cache: PathBuf) -> Self {
+        Self {
+            cache,
+            ttl_ok: Duration::from_secs(7 * 24 * 3600),
+            ttl_problem: Duration::from_secs(24 * 3600),
+            per_host_interval: Duration::from_millis(1000),
+            timeout: Duration::from_secs(15),
+            parallel_hosts: 8,
+        }
+    }
+}
+
+/// Where one outside link is written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// What a request found, as kept in the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// HTTP status, or 0 when no answer came.
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When it was checked (RFC 3339, UTC).
+    pub checked: String,
+}
+
+impl Outcome {
+    fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Cache {
+    links: BTreeMap<String, Outcome>,
+}
+
+/// Every outside web address the content names, with where each is written.
+pub fn collect(site: &Site) -> BTreeMap<String, BTreeSet<Place>> {
+    let mut out: BTreeMap<String, BTreeSet<Place>> = BTreeMap::new();
+    let mut add = |url: &str, path: &Path, (line, col): (usize, usize)| {
+        if is_web_url(url) {
+            let url = url.split('#').next().unwrap_or(url).to_string();
+            out.entry(url).or_default().insert(Place {
+                path: path.to_path_buf(),
+                line,
+                col,
+            });
+        }
+    };
+    for item in &site.items {
+        let pos = |field: &str| item.positions.get(field).copied().unwrap_or((0, 0));
+        if let Some(source) = &item.source {
+            add(source, &item.path, pos("source"));
+        }
+        match &item.details {
+            Details::Portal { url, .. } => add(url, &item.path, pos("url")),
+            Details::Member { url: Some(url), .. } | Details::Program { url: Some(url), .. } => {
+                add(url, &item.path, pos("url"))
+            }
+            Details::Event(e) => {
+                if let Some(u) = &e.registration_url {
+                    add(u, &item.path, pos("registration_url"));
+                }
+                if let Some(u) = &e.recording_url {
+                    add(u, &item.path, pos("recording_url"));
+                }
+            }
+            _ => {}
+        }
+        for link in &item.body.links {
+            add(
+                &link.url,
+                &item.path,
+                item.body.position(item.body_line, link.offset),
+            );
+        }
+    }
+    for note in &site.notes {
+        add(&note.source, &note.path, (0, 0));
+        for link in &note.body.links {
+            add(
+                &link.url,
+                &note.path,
+                note.body.position(note.body_line, link.offset),
+            );
+        }
+    }
+    for draw in &site.draws {
+        add(&draw.source, Path::new("content/data/draws.yaml"), (0, 0));
+    }
+    out
+}
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest).to_lowercase()
+}
+
+/// Checks `links`, using and refreshing the cache. Returns a problem per place of a bad link.
+pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) -> Result<Vec<Diagnostic>> {
+    let now = jiff::Timestamp::now();
+    let mut cache = read_cache(&opts.cache)?;
+    let fresh = |o: &Outcome| {
+        let ttl = if o.ok() { opts.ttl_ok } else { opts.ttl_problem };
+        o.checked
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .and_then(|t| jiff::SignedDuration::try_from(ttl).ok().map(|d| t + d > now))
+            .unwrap_or(false)
+    };
+    let mut by_host: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for url in links.keys() {
+        if !cache.links.get(url).is_some_and(fresh) {
+            by_host.entry(host_of(url)).or_default().push(url);
+        }
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .http_status_as_error(false)
+        .timeout_global(Some(opts.timeout))
+        .user_agent(concat!("iehp-link-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let queue = Mutex::new(by_host.into_iter().collect::<Vec<_>>());
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..opts.parallel_hosts.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.pop());
+                    let Some((_, urls)) = next else { break };
+                    for (n, url) in urls.iter().enumerate() {
+                        if n > 0 {
+                            std::thread::sleep(opts.per_host_interval);
+                        }
+                        let outcome = request(&agent, url);
+                        if let Ok(mut r) = results.lock() {
+                            r.push((url.to_string(), outcome));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    for (url, outcome) in results.into_inner().unwrap_or_default() {
+        cache.links.insert(url, outcome);
+    }
+    write_cache(&opts.cache, &cache)?;
+
+    let mut diags = Vec::new();
+    for (url, places) in links {
+        let Some(outcome) = cache.links.get(url) else {
+            continue;
+        };
+        let Some((error, message)) = judge(url, outcome) else {
+            continue;
+        };
+        for p in places {
+            let d = if error {
+                Diagnostic::error(&p.path, p.line, p.col, &message)
+            } else {
+                Diagnostic::warning(&p.path, p.line, p.col, &message)
+            };
+            diags.push(d);
+        }
+    }
+    Ok(diags)
+}
+
+/// `None` when the link is fine; else whether it is an error, and what to say.
+fn judge(url: &str, o: &Outcome) -> Option<(bool, String)> {
+    match o.status {
+        200..=299 => None,
+        300..=399 => Some((
+            false,
+            match &o.location {
+                Some(to) => format!("{url} redirects ({}) to {to}; link to the new address", o.status),
+                None => format!("{url} answers {} without saying where to", o.status),
+            },
+        )),
+        404 | 410 => Some((
+            true,
+            format!(
+                "{url} is gone ({}): find the new address or remove the link",
+                o.status
+            ),
+        )),
+        0 => Some((
+            false,
+            format!(
+                "{url} could not be reached ({}); check it by hand",
+                o.error.as_deref().unwrap_or("no answer")
+            ),
+        )),
+        s => Some((false, format!("{url} answers {s}; check it by hand"))),
+    }
+}
+
+fn request(agent: &ureq::Agent, url: &str) -> Outcome {
+    let checked = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    // Many servers refuse HEAD; ask again with GET before calling a link broken.
+    let mut answer = agent.head(url).call();
+    if let Ok(r) = &answer
+        && matches!(r.status().as_u16(), 403 | 405 | 501)
+    {
+        answer = agent.get(url).call();
+    }
+    match answer {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(|l| absolute(url, l));
+            Outcome {
+                status,
+                location: if (300..400).contains(&status) {
+                    location
+                } else {
+                    None
+                },
+                error: None,
+                checked,
+            }
+        }
+        Err(e) => Outcome {
+            status: 0,
+            location: None,
+            error: Some(e.to_string()),
+            checked,
+        },
+    }
+}
+
+/// A redirect target made absolute against the URL that answered it.
+fn absolute(base: &str, location: &str) -> String {
+    if is_web_url(location) {
+        return location.to_string();
+    }
+    let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
+    let host = rest.split('/').next().unwrap_or(rest);
+    if location.starts_with('/') {
+        format!("{scheme}://{host}{location}")
+    } else {
+        let dir = base.rsplit_once('/').map(|(d, _)| d).unwrap_or(base);
+        format!("{dir}/{location}")
+    }
+}
+
+fn read_cache(path: &Path) -> Result<Cache> {
+    if !fs::exists(path) {
+        return Ok(Cache::default());
+    }
+    let bytes = fs::read(path)?;
+    // A damaged cache is only a cache: start again rather than fail the check.
+    Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+fn write_cache(path: &Path, cache: &Cache) -> Result<()> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        fs::create_dir_all(parent)?;
+    }
+    let json = serde_json::to_vec_pretty(cache).map_err(|e| Error::Usage(format!("link cache: {e}")))?;
+    fs::write(path, &json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_redirect_targets() {
+        assert_eq!(host_of("https://Example.org/a?b"), "example.org");
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
+        assert_eq!(absolute("https://e.org/a/b", "/c"), "https://e.org/c");
+        assert_eq!(absolute("https://e.org/a/b", "c"), "https://e.org/a/c");
+        assert_eq!(absolute("https://e.org/a", "https://f.org/"), "https://f.org/");
+    }
+
+    #[test]
+    fn judgements() {
+        let o = |status, location: Option<&str>| Outcome {
+            status,
+            location: location.map(Into::into),
+            error: None,
+            checked: String::new(),
+        };
+        assert_eq!(judge("u", &o(200, None)), None);
+        assert!(judge("u", &o(404, None)).unwrap().0, "404 is an error");
+        let (error, msg) = judge("u", &o(301, Some("https://new"))).unwrap();
+        assert!(!error && msg.contains("https://new"));
+        assert!(!judge("u", &o(503, None)).unwrap().0);
+    }
+}

@@ -1,0 +1,194 @@
+//! The search page's view: the form with its facets (labels in the page's language), the
+//! address of the index manifest, and the strings the client shows. The index itself is built
+//! by `crate::search`; this module only describes the page.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::pages::{Lang, Plan, occupation_title};
+use crate::content::model::Province;
+use crate::error::{Error, Result};
+use crate::search::index::KINDS;
+
+/// One choice of a facet: the value in the URL and its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// One group of checkboxes: `name` is the URL parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet {
+    pub name: String,
+    pub legend: String,
+    pub options: Vec<FacetOption>,
+}
+
+/// A string the client shows, handed over as a `data-t-<key>` attribute.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientString {
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrowseLink {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// The form's action: this language's search page.
+    pub action: String,
+    /// Site-relative URL of the index manifest.
+    pub manifest: String,
+    pub facets: Vec<Facet>,
+    pub professions: Vec<FacetOption>,
+    pub strings: Vec<ClientString>,
+    /// Where to go without JavaScript.
+    pub browse: Vec<BrowseLink>,
+}
+
+/// What the client needs to say, by the key it uses.
+const CLIENT_STRINGS: &[(&str, &str)] = &[
+    ("none", "search_results_none"),
+    ("one", "search_results_one"),
+    ("other", "search_results_other"),
+    ("partial", "search_partial"),
+    ("more", "search_more"),
+    ("loading", "search_loading"),
+    ("error", "search_error"),
+    ("only-en", "search_only_en"),
+    ("only-fr", "search_only_fr"),
+    ("when", "field_when"),
+    ("reviewed", "reviewed_as_of"),
+    ("professions", "search_result_professions"),
+    ("prompt", "search_prompt"),
+    ("kind-portals", "kind_portal"),
+    ("kind-events", "kind_event"),
+    ("kind-members", "kind_member"),
+    ("kind-programs", "kind_program"),
+    ("kind-occupations", "kind_occupation"),
+    ("kind-pages", "kind_page"),
+];
+
+fn kind_label(lang: &Lang, kind: &str) -> Result<String> {
+    if kind == "occupations" {
+        lang.tr("search_kind_occupations")
+    } else {
+        lang.tr(&format!("collection_{kind}"))
+    }
+}
+
+pub fn view(plan: &Plan, lang: &Lang) -> Result<SearchView> {
+    let site = plan.site();
+    let manifest = plan.search_manifest.clone().ok_or_else(|| {
+        Error::Usage(
+            "the search page needs its index: build it with search::build(&plan) and set \
+                 plan.search_manifest before rendering (render_site does)"
+                .into(),
+        )
+    })?;
+    let option = |value: &str, label: String| FacetOption {
+        value: value.to_string(),
+        label,
+    };
+    let kinds = KINDS
+        .iter()
+        .map(|k| Ok(option(k, kind_label(lang, k)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let provinces = Province::ALL
+        .iter()
+        .map(|p| option(p.code(), p.name(lang.code).to_string()))
+        .collect();
+    let statuses = vec![
+        option("upcoming", lang.tr("status_upcoming")?),
+        option("past", lang.tr("status_past")?),
+    ];
+    let languages = site
+        .config
+        .languages
+        .iter()
+        .map(|l| Ok(option(l, lang.tr(&format!("search_lang_{l}"))?)))
+        .collect::<Result<Vec<_>>>()?;
+    let facets = vec![
+        Facet {
+            name: "type".into(),
+            legend: lang.tr("search_facet_type")?,
+            options: kinds,
+        },
+        Facet {
+            name: "province".into(),
+            legend: lang.tr("search_facet_province")?,
+            options: provinces,
+        },
+        Facet {
+            name: "status".into(),
+            legend: lang.tr("search_facet_status")?,
+            options: statuses,
+        },
+        Facet {
+            name: "lang".into(),
+            legend: lang.tr("search_facet_language")?,
+            options: languages,
+        },
+    ];
+    let professions = site
+        .occupations
+        .iter()
+        .map(|o| {
+            option(
+                &o.code,
+                format!("{} – {}", o.code, occupation_title(o, lang.code)),
+            )
+        })
+        .collect();
+    let strings = CLIENT_STRINGS
+        .iter()
+        .map(|(key, tkey)| {
+            Ok(ClientString {
+                key: key.to_string(),
+                text: lang.tr(tkey)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut browse = vec![
+        BrowseLink {
+            label: lang.tr("search_browse_professions")?,
+            url: lang.url("occupations/"),
+        },
+        BrowseLink {
+            label: lang.tr("search_browse_provinces")?,
+            url: lang.url("provinces/"),
+        },
+    ];
+    for kind in ["portals", "events", "members", "programs"] {
+        browse.push(BrowseLink {
+            label: kind_label(lang, kind)?,
+            url: lang.url(&format!("{kind}/")),
+        });
+    }
+    Ok(SearchView {
+        action: lang.url("search/"),
+        manifest,
+        facets,
+        professions,
+        strings,
+        browse,
+    })
+}
+
+/// The search page's template context.
+pub fn context(plan: &Plan, lang: &Lang, neutral: &str) -> Result<Context> {
+    let view = view(plan, lang)?;
+    let mut ctx = plan.base_context(
+        lang,
+        neutral,
+        &lang.tr("search_title")?,
+        &lang.tr("search_intro")?,
+    );
+    ctx.insert("search", &view);
+    Ok(ctx)
+}

@@ -1,0 +1,194 @@
+//! The one text normalisation of search, used on every field the indexer reads. The browser
+//! client (`themes/default/static/search.js`) applies the same steps to what the reader types;
+//! the vectors in `tests/fixtures/normalize.json` are checked against both, so the two cannot
+//! drift. The stop words reach the client through the index manifest, so there is one list.
+//!
+//! The steps: compatibility decomposition (NFKD), removal of every combining mark (accent
+//! folding: é -> e, ç -> c), lower case, then a few letters that have no decomposition
+//! (ß, œ, æ, ø, ł, đ); split into runs of letters and digits; drop runs longer than
+//! [`MAX_TERM_CHARS`] (addresses, hashes) and English and French stop words. Numbers are kept,
+//! so a NOC code is a term like any word.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Longer runs are not words a reader types (URLs, identifiers) and would bloat the index.
+pub const MAX_TERM_CHARS: usize = 40;
+
+/// Declares the stop word list once, both as the list the manifest carries to the client and
+/// as a `match` (compiled to length-then-bytes checks: the binary search it replaces was a fifth
+/// of index build time).
+macro_rules! stop_words {
+    ($($w:literal),* $(,)?) => {
+        /// English and French function words, already folded, sorted. Words that also name
+        /// things readers look for are left out on purpose: "can" (as in IEHP-CAN), "who",
+        /// "it", "us".
+        pub const STOP_WORDS: &[&str] = &[$($w),*];
+
+        /// Whether a folded word is a stop word.
+        pub fn is_stop_word(word: &str) -> bool {
+            matches!(word, $($w)|*)
+        }
+    };
+}
+
+stop_words![
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "au", "aussi",
+    "autre", "autres", "aux", "avec", "be", "been", "before", "being", "both", "but", "by", "c", "car", "ce",
+    "ces", "cet", "cette", "chez", "comme", "d", "dans", "de", "des", "did", "do", "does", "donc", "dont",
+    "du", "each", "elle", "elles", "en", "entre", "est", "et", "etaient", "etait", "etre", "eu", "from",
+    "had", "has", "have", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "il", "ils", "in",
+    "into", "is", "its", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me",
+    "meme", "mes", "moi", "mon", "my", "n", "ne", "ni", "nos", "notre", "nous", "of", "on", "ont", "or",
+    "ou", "our", "ours", "par", "pas", "pour", "qu", "que", "quel", "quelle", "qui", "s", "sa", "sans", "se",
+    "ses", "she", "si", "so", "son", "sont", "sous", "sur", "t", "ta", "te", "tes", "than", "that", "the",
+    "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "to", "toi", "ton", "tu",
+    "un", "une", "vers", "vos", "votre", "vous", "was", "we", "were", "what", "when", "where", "which",
+    "while", "will", "with", "y", "you", "your", "yours",
+];
+
+/// Letters that NFKD does not decompose but that readers type without: `straße` = `strasse`,
+/// `cœur` = `coeur`.
+fn special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'œ' => "oe",
+        'æ' => "ae",
+        'ø' => "o",
+        'ł' => "l",
+        'đ' => "d",
+        _ => return None,
+    })
+}
+
+/// Case and accent folding of a whole text (word boundaries kept).
+pub fn fold(text: &str) -> String {
+    // Most of the hub is ASCII, for which all of the below is just lower-casing.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    // NFKD char by char, dropping marks: the canonical reordering NFKD also does moves only
+    // marks, which are all dropped.
+    let mut stripped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            stripped.push(c);
+        } else {
+            decompose_compatible(c, |d| {
+                if !is_combining_mark(d) {
+                    stripped.push(d);
+                }
+            });
+        }
+    }
+    let lower = stripped.to_lowercase();
+    if !lower.chars().any(|c| special(c).is_some()) {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len() + 4);
+    for c in lower.chars() {
+        match special(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Calls `each` with every search term of `text`, in order (repeats included).
+pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
+    let folded = fold(text);
+    for word in folded.split(|c: char| !(c.is_alphabetic() || c.is_numeric())) {
+        if word.is_empty() || word.chars().count() > MAX_TERM_CHARS || is_stop_word(word) {
+            continue;
+        }
+        each(word);
+    }
+}
+
+/// Every search term of `text`, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn case(text: &str, expected: &[&str]) {
+        assert_eq!(terms(text), expected, "terms of {text:?}");
+    }
+
+    #[test]
+    fn folding_case_and_accents() {
+        case("Montréal", &["montreal"]);
+        case("MONTRÉAL", &["montreal"]);
+        case("santé", &["sante"]);
+        case("Français", &["francais"]);
+        case("Île-du-Prince-Édouard", &["ile", "prince", "edouard"]);
+        case("cœur Straße", &["coeur", "strasse"]);
+        case("ﬁnance", &["finance"]);
+    }
+
+    #[test]
+    fn numbers_are_kept() {
+        case("NOC 31301", &["noc", "31301"]);
+        case("COVID-19, 2020", &["covid", "19", "2020"]);
+    }
+
+    #[test]
+    fn stop_words_in_both_languages() {
+        case("the nurses of Ontario", &["nurses", "ontario"]);
+        case(
+            "l'infirmière et les soins à domicile",
+            &["infirmiere", "soins", "domicile"],
+        );
+        case("IEHP-CAN", &["iehp", "can"]);
+    }
+
+    #[test]
+    fn overlong_runs_are_dropped() {
+        let long = "x".repeat(MAX_TERM_CHARS + 1);
+        case(&format!("a {long} b2"), &["b2"]);
+    }
+
+    #[test]
+    fn stop_words_are_sorted_and_folded() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for w in STOP_WORDS {
+            assert_eq!(fold(w), *w);
+            assert!(is_stop_word(w));
+        }
+        assert!(!is_stop_word("nurse") && !is_stop_word("can") && !is_stop_word(""));
+    }
+
+    /// The char-by-char decomposition equals the whole-string NFKD it stands for.
+    #[test]
+    fn folding_equals_nfkd_without_marks() {
+        use unicode_normalization::UnicodeNormalization;
+        for text in [
+            "Île-du-Prince-Édouard",
+            "ǅemal Ñandú",
+            "한국어 Ｑｕéｂｅｃ",
+            "e\u{301}\u{327}x",
+            "ΆΣΟΣ",
+        ] {
+            let reference: String = text.nfkd().filter(|c| !is_combining_mark(*c)).collect();
+            assert_eq!(fold(text), fold(&reference), "{text}");
+        }
+    }
+
+    /// The vectors the browser client is tested against too (tests/search/normalize.test.mjs).
+    #[test]
+    fn shared_vectors_with_the_client() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/normalize.json");
+        let text = std::fs::read_to_string(path).expect("tests/fixtures/normalize.json");
+        let vectors: Vec<(String, Vec<String>)> = serde_json::from_str(&text).expect("valid JSON");
+        assert!(vectors.len() >= 20);
+        for (input, expected) in vectors {
+            assert_eq!(terms(&input), expected, "terms of {input:?}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// The client's normalisation against the vectors src/search/normalize.rs is tested with, and
+// the stop words the index manifest carries: the two sides cannot drift apart.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO, fixture, client, open } from './helpers.mjs';
+
+const out = fixture('search');
+const { terms, fold } = await client(out);
+const { index } = await open(out);
+const manifest = await index.manifest();
+const stop = new Set(manifest.stop);
+const vectors = JSON.parse(fs.readFileSync(path.join(REPO, 'tests/fixtures/normalize.json'), 'utf8'));
+
+test('the shared vectors give the same terms as the indexer', () => {
+  assert.ok(vectors.length >= 20);
+  for (const [input, expected] of vectors) {
+    assert.deepEqual(terms(input, stop, manifest.maxTerm), expected, `terms of ${JSON.stringify(input)}`);
+  }
+});
+
+test('folding ignores case and accents', () => {
+  assert.equal(fold('Montréal'), fold('MONTREAL'));
+  assert.equal(fold('santé'), 'sante');
+  assert.equal(fold('Français'), 'francais');
+});
+
+test('the manifest carries both languages\' stop words', () => {
+  for (const w of ['the', 'and', 'les', 'des', 'a']) assert.ok(stop.has(w), w);
+  for (const w of ['nurse', 'infirmiere', 'can']) assert.ok(!stop.has(w), w);
+});

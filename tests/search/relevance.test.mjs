@@ -1,0 +1,68 @@
+// Relevance on the hub's real content (content/), built by the real binary.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { hub, open, titles } from './helpers.mjs';
+
+const out = hub();
+const { index } = await open(out);
+
+async function results(q, lang = 'en', filters = {}) {
+  const r = await index.search(q, filters);
+  return r ? index.docs(lang, r.hits) : [];
+}
+
+test('"kinesiologist" finds NOC 31204 and the portal that asked kinesiologists to register', async () => {
+  const r = await results('kinesiologist');
+  const urls = r.slice(0, 3).map((d) => d.url);
+  assert.ok(urls.includes('/occupations/31204/'), urls.join(' '));
+  assert.ok(urls.includes('/portals/ontario-workforce-matching-portal/'), urls.join(' '));
+});
+
+test('"31301" finds registered nurses first', async () => {
+  const [first] = await results('31301');
+  assert.equal(first.url, '/occupations/31301/');
+  assert.match(first.title, /^31301 – Registered nurses/);
+});
+
+test('"Montreal" finds what says Montréal', async () => {
+  const r = await results('Montreal');
+  assert.ok(r.length > 0);
+  assert.ok(r.some((d) => d.url === '/events/workforce-integration-webinar-2025/'), r.map((d) => d.url).join(' '));
+});
+
+test('a typo still finds physiotherapists', async () => {
+  const r = await results('physiotherapst');
+  assert.equal(r[0].url, '/occupations/31202/');
+});
+
+test('a French query finds an English-only item, marked as such', async () => {
+  // The French name of Nova Scotia, on an event that exists only in English.
+  const r = await results('Nouvelle-Écosse', 'fr');
+  const event = r.find((d) => d.url === '/fr/events/bridging-careers-embracing-diversity-2025/');
+  assert.ok(event, r.map((d) => d.url).join(' '));
+  assert.equal(event.textLang, 'en');
+});
+
+test('an English query finds items that exist in French too, in the reader\'s language', async () => {
+  const r = await results('francophone', 'en');
+  const launch = r.find((d) => d.url === '/events/francophone-chapter-launch-2025/');
+  assert.ok(launch);
+  assert.equal(launch.textLang, '');
+  const fr = await results('francophone', 'fr');
+  assert.ok(fr.some((d) => d.url === '/fr/events/francophone-chapter-launch-2025/' && d.textLang === ''));
+});
+
+test('places and topics readers come with', async () => {
+  const niagara = await titles(index, 'Niagara');
+  assert.ok(niagara.slice(0, 2).every((t) => /Niagara/.test(t)), niagara.join(' | '));
+  const loans = await results('loans');
+  assert.equal(loans[0].kind, 'programs');
+});
+
+test('Ontario items, by facet', async () => {
+  const r = await index.search('', { province: ['ON'], type: ['portals'] });
+  const docs = await index.docs('en', r.hits);
+  assert.ok(docs.some((d) => d.url === '/portals/ontario-workforce-matching-portal/'));
+  assert.ok(docs.every((d) => d.provinces.includes('ON') && d.kind === 'portals'));
+});
