@@ -97,10 +97,33 @@ impl Compiled {
 }
 
 struct Good {
-    /// Held, not read: its items' addresses are in `made` (see `render::pages::inputs`).
-    _site: Site,
+    /// Its items' addresses are in `pages` (see `render::pages::inputs`), so it is held until
+    /// the next good build has compared; the search index is built from it.
+    site: Arc<Site>,
     compiled: Arc<Compiled>,
     now: Date,
+}
+
+/// Building the search index of one good build, away from the rebuild loop: the index weighs
+/// every term against the whole site, so any edit changes it throughout, and at 10,000 items
+/// building it takes most of a second. Pages are served first; the index, and the search page
+/// that names it, follow when it is ready and still current.
+pub struct IndexJob {
+    generation: u64,
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    now: Date,
+}
+
+impl IndexJob {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn run(self) -> Result<crate::search::IndexFiles> {
+        let plan = Plan::new(&self.site, &self.theme, self.now)?;
+        crate::search::build(&plan)
+    }
 }
 
 pub struct Builder {
@@ -118,6 +141,13 @@ pub struct Builder {
     /// The files that are not pages (the theme's static files, the search index, the schedule
     /// of the next change) as last published: output path -> bytes.
     others: HashMap<String, Arc<[u8]>>,
+    /// The search index as last published: its manifest's URL and its files.
+    manifest: Option<String>,
+    index_files: HashSet<String>,
+    /// Counts good builds whose content changed: an index job is current while it is the last.
+    generation: u64,
+    /// The generation whose index is published.
+    published_generation: u64,
 }
 
 impl Builder {
@@ -133,6 +163,10 @@ impl Builder {
             pages: Vec::new(),
             pages_layout: None,
             others: HashMap::new(),
+            manifest: None,
+            index_files: HashSet::new(),
+            generation: 0,
+            published_generation: 0,
         }
     }
 
@@ -205,13 +239,18 @@ impl Builder {
         // The plan takes the layout from the cache; it goes back only if this build succeeds.
         let pages_layout = self.pages_layout.take();
         let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
-        // The search index is rebuilt whole (its shards are compared file by file below, so only
-        // the ones that changed are sent); the search page's context names its manifest.
-        let index = crate::search::build(&plan)?;
-        plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+        // The search page names the index last published, and an index job brings the new one;
+        // the first build (or the first good one) has none yet, and builds it here.
+        let first_index = match &self.manifest {
+            Some(_) => None,
+            None => Some(crate::search::build(&plan)?),
+        };
+        plan.search_manifest = match &first_index {
+            Some(index) => Some(format!("{}{}", site.config.base_path, index.manifest)),
+            None => self.manifest.clone(),
+        };
         let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
             .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
-        site::stage_time("serve: search index", t1);
         let fast = !everything && plan.layout_reused() && pages_layout == Some(plan.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
@@ -278,11 +317,18 @@ impl Builder {
             all.iter().map(|(out, _)| out.as_str()).collect()
         };
         let mut put = Vec::new();
-        // Files that are not pages of the plan: the search index, the schedule of the next
-        // change, the theme's static files.
-        let mut others: HashMap<String, Arc<[u8]>> = HashMap::new();
-        let derived = index
-            .files
+        // Files that are not pages of the plan: the search index (as last published), the
+        // schedule of the next change, the theme's static files.
+        let mut others: HashMap<String, Arc<[u8]>> = self
+            .index_files
+            .iter()
+            .filter_map(|p| self.others.get(p).map(|b| (p.clone(), b.clone())))
+            .collect();
+        let first_index_files: Vec<OutputFile> = first_index
+            .as_ref()
+            .map(|index| index.files.clone())
+            .unwrap_or_default();
+        let derived = first_index_files
             .into_iter()
             .chain(std::iter::once(OutputFile::new("next-change.json", next_change)))
             .chain(
@@ -350,12 +396,66 @@ impl Builder {
         self.others = others;
         // The previous site is dropped only now: until the comparison above was done, its items
         // had to keep their addresses (see `render::pages::inputs`).
+        if !touched.is_empty() || self.good.is_none() {
+            self.generation += 1;
+        }
+        if let Some(index) = first_index {
+            self.index_files = index.files.iter().map(|f| f.path.clone()).collect();
+            self.manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+            self.published_generation = self.generation;
+        }
         self.good = Some(Good {
-            _site: site,
+            site: Arc::new(site),
             compiled,
             now,
         });
         Ok(delta)
+    }
+
+    /// The job that builds the search index of the last good build.
+    pub fn index_job(&self) -> Option<IndexJob> {
+        let good = self.good.as_ref()?;
+        Some(IndexJob {
+            generation: self.generation,
+            site: good.site.clone(),
+            theme: good.compiled.theme.clone(),
+            now: good.now,
+        })
+    }
+
+    /// Whether the index published is that of the last good build.
+    pub fn index_published(&self) -> bool {
+        self.manifest.is_some() && self.published_generation == self.generation
+    }
+
+    /// Takes in the search index built by a job: when it is the last good build's, its files
+    /// replace the last index's. A rebuild must follow, for the search page to name the new
+    /// manifest.
+    pub fn take_index(&mut self, generation: u64, index: crate::search::IndexFiles) -> Option<Delta> {
+        if generation != self.generation {
+            return None;
+        }
+        let base_path = self.good.as_ref()?.site.config.base_path.clone();
+        let mut delta = Delta {
+            base_path: base_path.clone(),
+            ..Delta::default()
+        };
+        let new: HashSet<String> = index.files.iter().map(|f| f.path.clone()).collect();
+        for path in self.index_files.difference(&new) {
+            self.others.remove(path);
+            delta.remove.push(path.clone());
+        }
+        for file in index.files {
+            let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
+            if self.others.get(&file.path) != Some(&bytes) {
+                self.others.insert(file.path.clone(), bytes);
+                delta.put.push(file);
+            }
+        }
+        self.index_files = new;
+        self.manifest = Some(format!("{base_path}{}", index.manifest));
+        self.published_generation = generation;
+        Some(delta)
     }
 
     /// When only stylesheets changed: each one's old URL and new one.
