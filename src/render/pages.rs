@@ -89,6 +89,8 @@ pub struct Lang<'a> {
     cards: Vec<Arc<Card>>,
     /// Per entity: what its card is made of (see `inputs`).
     card_digests: Vec<u64>,
+    /// Per entity: its VEVENT in calendars, if it is an event with a known day.
+    event_blocks: Vec<Option<Arc<str>>>,
     sort_keys: Vec<Arc<str>>,
     rank: Vec<u32>,
 }
@@ -221,6 +223,7 @@ struct CacheEntry {
     _item: Arc<Item>,
     card: Arc<Card>,
     card_digest: u64,
+    event_block: Option<Arc<str>>,
     sort_key: Arc<str>,
     used: AtomicU64,
 }
@@ -406,33 +409,44 @@ impl<'a> Plan<'a> {
                 t,
                 cards: Vec::new(),
                 card_digests: Vec::new(),
+                event_blocks: Vec::new(),
                 sort_keys: Vec::new(),
                 rank: Vec::new(),
             };
             let l = plan.langs.len();
-            let made: Vec<(Arc<Card>, u64, Arc<str>, bool)> = (0..plan.entities.len())
+            type Made = (Arc<Card>, u64, Arc<str>, Option<Option<Arc<str>>>);
+            let made: Vec<Made> = (0..plan.entities.len())
                 .into_par_iter()
                 .map(|i| {
                     let shown = plan.entities[i].shown(code);
                     if let Some(hit) = cache.entries.get(&(l, address(shown))) {
                         hit.used.store(generation, Ordering::Relaxed);
-                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone(), false));
+                        let block = Some(hit.event_block.clone());
+                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone(), block));
                     }
                     let card = plan.card(&lang, i)?;
                     let digest = inputs::card_digest(&card);
                     let key = Arc::from(markdown::slugify(&shown.title));
-                    Ok((Arc::new(card), digest, key, true))
+                    Ok((Arc::new(card), digest, key, None))
                 })
                 .collect::<Result<_>>()?;
             let mut fresh = Vec::new();
-            for (i, (card, digest, key, is_fresh)) in made.into_iter().enumerate() {
+            let mut blocks = Vec::with_capacity(made.len());
+            for (i, (card, digest, key, block)) in made.into_iter().enumerate() {
                 lang.cards.push(card);
                 lang.card_digests.push(digest);
                 lang.sort_keys.push(key);
-                if is_fresh {
+                if block.is_none() {
                     fresh.push(i);
                 }
+                blocks.push(block);
             }
+            // Calendar entries quote cards, so they are written once the cards are in place.
+            lang.event_blocks = blocks
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, block)| block.unwrap_or_else(|| plan.event_block(&lang, i)))
+                .collect();
             plan.fresh.push(fresh);
             lang.rank = if plan.layout_reused {
                 std::mem::take(&mut ranks[l])
@@ -568,6 +582,7 @@ impl<'a> Plan<'a> {
                         _item: Arc::clone(item),
                         card: lang.cards[i].clone(),
                         card_digest: lang.card_digests[i],
+                        event_block: lang.event_blocks[i].clone(),
                         sort_key: lang.sort_keys[i].clone(),
                         used: AtomicU64::new(generation),
                     });
