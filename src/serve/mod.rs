@@ -135,6 +135,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         pool: rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "search index".to_string())
+            .start_handler(|_| yield_to_rebuilds())
             .build()
             .map_err(|e| Error::Usage(format!("cannot start the search index thread: {e}")))?,
         running: false,
@@ -247,6 +248,18 @@ fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &Ser
             }
         }
         Err(e) => report_failure(shared, &e),
+    }
+}
+
+/// Lowers the calling thread's priority, so that the search index, built in the background,
+/// gives way to the rebuilds an editor waits for. On Linux a thread has its own nice value;
+/// elsewhere `setpriority` would lower the whole server, so it is left alone.
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers and touches no memory of ours; `0` names the
+    // calling thread. Failing is harmless: the thread keeps its priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 

@@ -273,6 +273,8 @@ impl Builder {
 
         let t2 = Instant::now();
         let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
+        // Calendars and feeds, written already to be compared.
+        let mut written: Vec<OutputFile> = Vec::new();
         let mut remove = Vec::new();
         // Fast: the pages are the last plan's, at the same places.
         let mut changed: Vec<(usize, Made)> = Vec::new();
@@ -283,7 +285,10 @@ impl Builder {
                 let page = &plan.pages[k];
                 let made = Made(stamp(page.template), inputs);
                 if self.pages[k].1 != made {
-                    todo.push((page, context_of(&made)));
+                    match text_of(&made) {
+                        Some(text) => written.push(OutputFile::new(self.pages[k].0.clone(), text)),
+                        None => todo.push((page, context_of(&made))),
+                    }
                     changed.push((k, made));
                 }
             }
@@ -295,7 +300,10 @@ impl Builder {
                 let out = plan.out_path(page);
                 let made = Made(stamp(page.template), inputs);
                 if everything || before.get(out.as_str()) != Some(&&made) {
-                    todo.push((page, context_of(&made)));
+                    match text_of(&made) {
+                        Some(text) => written.push(OutputFile::new(out.clone(), text)),
+                        None => todo.push((page, context_of(&made))),
+                    }
                 }
                 all.push((out, made));
             }
@@ -356,6 +364,7 @@ impl Builder {
         remove.extend(self.others.keys().filter(|k| !others.contains_key(*k)).cloned());
         drop(page_paths);
 
+        put.extend(written);
         let rendered = todo.len();
         let files = Mutex::new(Vec::with_capacity(rendered));
         render::render_with_contexts(&plan, templates, todo, &|f| {
@@ -512,7 +521,15 @@ impl Builder {
 fn context_of(made: &Made) -> Option<Context> {
     match &made.1 {
         Inputs::Context(c) => Some(Context::clone(c)),
-        Inputs::Digest(_) => None,
+        Inputs::Digest(_) | Inputs::Text(_) => None,
+    }
+}
+
+/// The file itself, when a page was compared by it (calendars and feeds): nothing to render.
+fn text_of(made: &Made) -> Option<&str> {
+    match &made.1 {
+        Inputs::Text(t) => Some(t),
+        _ => None,
     }
 }
 
