@@ -258,7 +258,9 @@ impl Builder {
                 // Pages whose template changed, whatever they show.
                 let old = self.good.as_ref().map(|g| &g.compiled.stamps);
                 for (k, page) in plan.pages.iter().enumerate() {
-                    if old.and_then(|o| o.get(page.template)) != Some(&stamp(page.template)) {
+                    // (Calendars and feeds have no template: both sides say 0.)
+                    let before = old.map(|o| o.get(page.template).copied().unwrap_or(0));
+                    if before != Some(stamp(page.template)) {
                         check.push(k);
                     }
                 }
@@ -268,6 +270,14 @@ impl Builder {
             }
             None => (0..plan.pages.len()).collect(),
         };
+        if std::env::var_os("IEHP_TIMINGS").is_some() {
+            eprintln!(
+                "serve: {} of {} pages compared ({})",
+                check.len(),
+                plan.pages.len(),
+                if fast { "same layout" } else { "new layout" }
+            );
+        }
         let inputs = plan.inputs_of(&check)?;
         site::stage_time("serve: plan", t1);
 
