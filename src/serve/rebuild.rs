@@ -1,9 +1,12 @@
 //! What depends on what. A [`Builder`] keeps the last good build (model, theme, compiled
 //! templates) and, for each output file, what it was made from. Given what an edit touched, it
-//! re-reads only those files, plans the site again (cheaply: unchanged items keep their cards),
-//! and renders only the pages whose inputs or template changed. The files it hands out are those
-//! a clean build of the same content gives, byte for byte: the integration tests compare every
-//! file, and `iehp serve --verify` compares after every rebuild.
+//! re-reads only those files, plans the site again (cheaply: unchanged items keep their cards
+//! and calendar entries, and while no list changes order the layout is kept whole), and renders
+//! only the pages whose inputs or template changed. The search index is the exception: it weighs
+//! every term against the whole site, so an [`IndexJob`] rebuilds it apart, and
+//! [`Builder::take_index`] publishes it. Once it has, the files handed out are those a clean
+//! build of the same content gives, byte for byte: the integration tests compare every file, and
+//! `iehp serve --verify` compares after every rebuild.
 //!
 //! Writes nothing: the caller serves the files from memory.
 
