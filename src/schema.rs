@@ -14,7 +14,7 @@ use crate::yaml::{KeyIndex, Node, Pos};
 /// A point in time as editors write it: a date, or a date-time with its UTC offset. Past events
 /// whose sources give only a month (`2023-06`) or a year (`2023`) keep just that precision
 /// rather than an invented day; the date held is the first day of that month or year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Moment {
     Year(Date),
     Month(Date),

@@ -258,18 +258,25 @@ fn check_noc(
 }
 
 fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
-    // Problems are sorted before they are shown, so the map's order does not matter.
-    let mut users: HashMap<(Collection, &str, &str), Vec<&parse::ParsedItem>> = HashMap::new();
-    for p in items {
+    // The first user of each (collection, slug, language), and the items that come after one.
+    // (The dev server runs this after every edit, so it allocates nothing per item.)
+    let mut first: HashMap<(Collection, &str, &str), usize, ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(items.len(), ahash::RandomState::new());
+    let mut clashes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, p) in items.iter().enumerate() {
         let item = &p.item;
-        users
-            .entry((item.collection, &item.slug, &item.lang))
-            .or_default()
-            .push(p);
+        match first.entry((item.collection, &item.slug, &item.lang)) {
+            std::collections::hash_map::Entry::Occupied(e) => clashes.entry(*e.get()).or_default().push(k),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(k);
+            }
+        }
     }
     // Each file of a clash is told about the others, at its own `slug:` line when it has one.
-    for ((collection, slug, _), group) in users.iter().filter(|(_, g)| g.len() > 1) {
-        for p in group {
+    for (head, rest) in &clashes {
+        let group: Vec<&parse::ParsedItem> = std::iter::once(head).chain(rest).map(|k| items[*k]).collect();
+        let (collection, slug) = (group[0].item.collection, &group[0].item.slug);
+        for p in &group {
             let others: Vec<String> = group
                 .iter()
                 .filter(|o| o.item.path != p.item.path)
@@ -287,7 +294,7 @@ fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Di
             ));
         }
     }
-    let seen = users;
+    let seen = first;
     for p in items {
         let item = &p.item;
         let at = |msg: String| Diagnostic::error(&item.path, p.slug_pos.line, p.slug_pos.col, msg);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::discover::{self, Filter, SourceFile};
+use super::model::{Collection, Item, Site};
 use super::{LoadOptions, Parsed, SITE_FILE, assemble, load_config, parse_all, parse_file};
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -31,7 +32,15 @@ pub struct Store {
     files: BTreeMap<PathBuf, Entry>,
     /// Files that do not belong where they are, and problems walking the tree, by path.
     misplaced: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The model [`Store::site`] last made, while every change since was an item edited in place
+    /// (see [`ItemKey`]), with the paths of those items: then the checks that span files would
+    /// find what they found before, and the new model is the last one with those items swapped.
+    last: Option<(Site, BTreeSet<PathBuf>)>,
 }
+
+/// What the checks that span files and the model's order see of an item: where it is, what it
+/// is called, whether it is a draft. An edit that keeps it, and parses cleanly, is "in place".
+type ItemKey = (Collection, String, String, bool);
 
 impl Store {
     /// Reads and parses every content file under `root`. Problems are kept, not returned:
@@ -45,6 +54,7 @@ impl Store {
             filter: Filter::new(root),
             files: BTreeMap::new(),
             misplaced: BTreeMap::new(),
+            last: None,
         };
         store.reload_all();
         store
@@ -61,6 +71,7 @@ impl Store {
 
     /// Reads `site.yaml`, the ignore files and every content file again.
     pub fn reload_all(&mut self) {
+        self.last = None;
         self.config = load_config(&self.root);
         self.parsed_with = std::fs::read(self.root.join(SITE_FILE)).ok();
         self.filter = Filter::new(&self.root);
@@ -99,11 +110,25 @@ impl Store {
             return;
         }
         let mut found: BTreeSet<SourceFile> = BTreeSet::new();
+        let mut before: Vec<(PathBuf, Option<ItemKey>)> = Vec::new();
         for abs in paths {
             let rel = discover::rel(&self.root, abs);
             if rel.as_path() == Path::new(SITE_FILE) {
                 continue;
             }
+            let held = self
+                .files
+                .range(rel.clone()..)
+                .take_while(|(k, _)| k.starts_with(&rel))
+                .count()
+                + self
+                    .misplaced
+                    .range(rel.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&rel))
+                    .count();
+            // A folder, or a file that was not a clean item: not an edit in place.
+            let key = if held == 1 { self.item_key(&rel) } else { None };
+            before.push((rel.clone(), key));
             self.forget(&rel);
             // `symlink_metadata`: the walk does not follow links, so neither do we.
             match std::fs::symlink_metadata(abs) {
@@ -129,8 +154,29 @@ impl Store {
                 Entry { file, parsed, diags }
             })
             .collect();
+        let admitted = parsed.len();
         for entry in parsed {
             self.files.insert(entry.file.rel.clone(), entry);
+        }
+        let in_place = admitted == before.len()
+            && before.iter().all(|(rel, key)| {
+                key.is_some() && *key == self.item_key(rel) && !self.misplaced.contains_key(rel)
+            });
+        match (&mut self.last, in_place) {
+            (Some((_, edited)), true) => edited.extend(before.into_iter().map(|(rel, _)| rel)),
+            _ => self.last = None,
+        }
+    }
+
+    /// The item at `rel`, when it parsed without problems.
+    fn item_key(&self, rel: &Path) -> Option<ItemKey> {
+        let entry = self.files.get(rel)?;
+        match &entry.parsed {
+            Parsed::Item(p) if !entry.diags.iter().any(Diagnostic::is_error) => {
+                let i = &p.item;
+                Some((i.collection, i.slug.clone(), i.lang.clone(), i.draft))
+            }
+            _ => None,
         }
     }
 
@@ -236,7 +282,45 @@ impl Store {
     }
 
     /// Runs the checks that span files and returns the model, or every problem found, sorted.
-    pub fn site(&self) -> Result<crate::content::model::Site, Vec<Diagnostic>> {
+    pub fn site(&mut self) -> Result<Site, Vec<Diagnostic>> {
+        if let Err(diags) = &self.config {
+            return Err(diags.clone());
+        }
+        if let Some(site) = self.site_in_place() {
+            self.last = Some((site.clone(), BTreeSet::new()));
+            return Ok(site);
+        }
+        self.last = None;
+        let site = self.assemble()?;
+        self.last = Some((site.clone(), BTreeSet::new()));
+        Ok(site)
+    }
+
+    /// The last model with the items edited in place since swapped in, when that is all that
+    /// changed and their professions are all known.
+    fn site_in_place(&self) -> Option<Site> {
+        let (last, edited) = self.last.as_ref()?;
+        let codes: BTreeSet<&str> = last.occupations.iter().map(|o| o.code.as_str()).collect();
+        let mut site = last.clone();
+        for rel in edited {
+            let Parsed::Item(p) = &self.files.get(rel)?.parsed else {
+                return None;
+            };
+            if p.refs.iter().any(|r| !codes.contains(r.code.as_str())) {
+                return None;
+            }
+            let key = |i: &Item| {
+                (i.collection, &i.slug, &i.lang).cmp(&(p.item.collection, &p.item.slug, &p.item.lang))
+            };
+            // Not there: a draft, left out of the model before as now.
+            if let Ok(at) = site.items.binary_search_by(|i| key(i)) {
+                site.items[at] = p.item.clone();
+            }
+        }
+        Some(site)
+    }
+
+    fn assemble(&self) -> Result<Site, Vec<Diagnostic>> {
         let config = self.config.as_ref().map_err(Clone::clone)?;
         let diags: Vec<Diagnostic> = self
             .misplaced
@@ -288,15 +372,15 @@ mod tests {
         );
     }
 
-    fn titles(store: &Store) -> Vec<String> {
+    fn titles(store: &mut Store) -> Vec<String> {
         let site = store.site().unwrap_or_else(|d| panic!("{d:?}"));
         site.items.iter().map(|i| i.title.clone()).collect()
     }
 
     /// Whatever happened to the files, an updated store holds what a fresh one reads.
     #[track_caller]
-    fn same_as_fresh(store: &Store) {
-        let fresh = Store::open(store.root(), LoadOptions::default());
+    fn same_as_fresh(store: &mut Store) {
+        let mut fresh = Store::open(store.root(), LoadOptions::default());
         let a: Vec<&Path> = store.paths().collect();
         let b: Vec<&Path> = fresh.paths().collect();
         assert_eq!(a, b);
@@ -317,7 +401,7 @@ mod tests {
         site_yaml(root);
         page(root, "content/pages/a.md", "A");
         let mut store = Store::open(root, LoadOptions::default());
-        assert_eq!(titles(&store), ["A"]);
+        assert_eq!(titles(&mut store), ["A"]);
 
         page(root, "content/pages/a.md", "A2");
         page(root, "content/pages/b.md", "B");
@@ -325,28 +409,79 @@ mod tests {
             root.join("content/pages/a.md").as_path(),
             &root.join("content/pages/b.md"),
         ]);
-        assert_eq!(titles(&store), ["A2", "B"]);
-        same_as_fresh(&store);
+        assert_eq!(titles(&mut store), ["A2", "B"]);
+        same_as_fresh(&mut store);
 
         // A folder moved in, then out again.
         page(root, "elsewhere/nested/c.md", "C");
         std::fs::rename(root.join("elsewhere"), root.join("content/pages/more")).unwrap();
         store.update([root.join("content/pages/more").as_path()]);
-        assert_eq!(titles(&store), ["A2", "B", "C"]);
-        same_as_fresh(&store);
+        assert_eq!(titles(&mut store), ["A2", "B", "C"]);
+        same_as_fresh(&mut store);
         std::fs::rename(root.join("content/pages/more"), root.join("gone")).unwrap();
         store.update([root.join("content/pages/more").as_path()]);
-        assert_eq!(titles(&store), ["A2", "B"]);
+        assert_eq!(titles(&mut store), ["A2", "B"]);
 
         // A misplaced file is reported, then forgotten once removed.
         page(root, "content/pagez/d.md", "D");
         store.update([root.join("content/pagez/d.md").as_path()]);
         assert!(store.site().is_err());
-        same_as_fresh(&store);
+        same_as_fresh(&mut store);
         std::fs::remove_dir_all(root.join("content/pagez")).unwrap();
         store.update([root.join("content/pagez").as_path()]);
-        assert_eq!(titles(&store), ["A2", "B"]);
-        same_as_fresh(&store);
+        assert_eq!(titles(&mut store), ["A2", "B"]);
+        same_as_fresh(&mut store);
+    }
+
+    #[test]
+    fn edits_in_place_swap_the_item_and_anything_else_checks_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        site_yaml(root);
+        write(
+            root,
+            "content/data/noc.yaml",
+            "- code: \"31301\"\n  title: Nurses\n  teer: 1\n",
+        );
+        let program = |title: &str, code: &str| {
+            format!(
+                "---\ntitle: {title}\nprovince: ON\nprovider: P\nprofessions: [\"{code}\"]\nsource: https://example.org/\nreviewed: 2025-01-01\n---\nText.\n"
+            )
+        };
+        write(root, "content/programs/a.md", &program("A", "31301"));
+        write(root, "content/programs/b.md", &program("B", "31301"));
+        let mut store = Store::open(root, LoadOptions::default());
+        assert_eq!(titles(&mut store), ["A", "B"]);
+        let a = root.join("content/programs/a.md");
+
+        write(root, "content/programs/a.md", &program("A2", "31301"));
+        store.update([a.as_path()]);
+        assert!(store.site_in_place().is_some(), "a new title is an edit in place");
+        assert_eq!(titles(&mut store), ["A2", "B"]);
+        same_as_fresh(&mut store);
+
+        // In place, but naming an unknown occupation: the full checks find it.
+        write(root, "content/programs/a.md", &program("A3", "99999"));
+        store.update([a.as_path()]);
+        let problems = store.site().unwrap_err();
+        assert!(problems[0].message.contains("99999"), "{problems:?}");
+        same_as_fresh(&mut store);
+
+        // A new slug clashing with another file: not in place, and reported.
+        write(
+            root,
+            "content/programs/a.md",
+            &program("A4", "31301").replace("title: A4", "title: A4\nslug: b"),
+        );
+        store.update([a.as_path()]);
+        assert!(store.site_in_place().is_none());
+        assert!(store.site().unwrap_err()[0].message.contains("already used"));
+        same_as_fresh(&mut store);
+
+        write(root, "content/programs/a.md", &program("A5", "31301"));
+        store.update([a.as_path()]);
+        assert_eq!(titles(&mut store), ["A5", "B"]);
+        same_as_fresh(&mut store);
     }
 
     #[test]
@@ -383,8 +518,8 @@ mod tests {
             changed.push(root.join("content/pages/linked.md"));
         }
         store.update(changed.iter().map(PathBuf::as_path));
-        assert_eq!(titles(&store), ["Kept", "Ok"]);
-        same_as_fresh(&store);
+        assert_eq!(titles(&mut store), ["Kept", "Ok"]);
+        same_as_fresh(&mut store);
     }
 
     #[test]
@@ -402,6 +537,6 @@ mod tests {
         store.update([root.join("content/pages/b.md").as_path()]);
         site_yaml(root);
         assert!(store.reload_config());
-        assert_eq!(titles(&store), ["A", "B"]);
+        assert_eq!(titles(&mut store), ["A", "B"]);
     }
 }

@@ -46,6 +46,14 @@ pub struct Calendar {
 /// The whole `.ics` file. A calendar needs at least one event to be valid (RFC 5545 §3.6:
 /// one or more components); callers do not write empty ones.
 pub fn write(cal: &Calendar) -> String {
+    let blocks: Vec<String> = cal.events.iter().map(event_block).collect();
+    write_with_blocks(cal, blocks.iter().map(String::as_str))
+}
+
+/// The whole `.ics` file, its events already written by [`event_block`] (the dev server keeps
+/// each event's block between builds: a calendar of every event is rewritten on each edit of
+/// one). `cal.events` is not read.
+pub fn write_with_blocks<'b>(cal: &Calendar, blocks: impl Iterator<Item = &'b str>) -> String {
     let mut out = String::new();
     let mut line = |name: &str, value: &str| fold_into(&mut out, &format!("{name}:{value}"));
     line("BEGIN", "VCALENDAR");
@@ -62,7 +70,18 @@ pub fn write(cal: &Calendar) -> String {
     line("URL;VALUE=URI", &cal.url);
     line("REFRESH-INTERVAL;VALUE=DURATION", "P1D");
     line("X-PUBLISHED-TTL", "P1D");
-    for e in &cal.events {
+    for block in blocks {
+        out.push_str(block);
+    }
+    fold_into(&mut out, "END:VCALENDAR");
+    out
+}
+
+/// One event's VEVENT, as lines of an `.ics` file.
+pub fn event_block(e: &Event) -> String {
+    let mut out = String::new();
+    let mut line = |name: &str, value: &str| fold_into(&mut out, &format!("{name}:{value}"));
+    {
         line("BEGIN", "VEVENT");
         line("UID", &text(&e.uid));
         line("DTSTAMP", &utc(e.stamp));
@@ -89,7 +108,6 @@ pub fn write(cal: &Calendar) -> String {
         line("URL;VALUE=URI", &e.url);
         line("END", "VEVENT");
     }
-    line("END", "VCALENDAR");
     out
 }
 

@@ -4,6 +4,7 @@
 //! page is rendered, so pages can be built in parallel and a rebuild can render just a few.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -88,6 +89,8 @@ pub struct Lang<'a> {
     cards: Vec<Arc<Card>>,
     /// Per entity: what its card is made of (see `inputs`).
     card_digests: Vec<u64>,
+    /// Per entity: its VEVENT in calendars, if it is an event with a known day.
+    event_blocks: Vec<Option<Arc<str>>>,
     sort_keys: Vec<Arc<str>>,
     rank: Vec<u32>,
 }
@@ -192,15 +195,35 @@ impl ListSpec {
 pub struct PlanCache {
     /// By (language index, the item's address in its `Arc`). Each entry holds the item, so its
     /// address cannot be reused by another while the entry lives.
-    entries: HashMap<(usize, usize), CacheEntry>,
+    entries: HashMap<(usize, usize), CacheEntry, ahash::RandomState>,
     /// Counts plans; an entry remembers the last that used it.
     generation: u64,
+    /// The layout of the last plan handed back with [`Plan::keep_layout`].
+    layout: Option<Layout>,
+}
+
+/// What a plan works out from which items there are and how they sort, not from what they say:
+/// the order of every list, the pages, and which pages show which item. The dev server keeps it
+/// while its signature stays the same (see [`Plan::layout_signature`]), so that an edit to what
+/// an item says plans nothing again.
+struct Layout {
+    signature: u64,
+    starts: Vec<jiff::Timestamp>,
+    /// Per language, per entity.
+    ranks: Vec<Vec<u32>>,
+    by_code: BTreeMap<String, Vec<usize>>,
+    by_province: BTreeMap<Province, Vec<usize>>,
+    lists: Vec<ListSpec>,
+    pages: Vec<Page>,
+    /// Per language, per entity: the pages that show its card or are its own.
+    users: Vec<Vec<Vec<usize>>>,
 }
 
 struct CacheEntry {
     _item: Arc<Item>,
     card: Arc<Card>,
     card_digest: u64,
+    event_block: Option<Arc<str>>,
     sort_key: Arc<str>,
     used: AtomicU64,
 }
@@ -208,6 +231,7 @@ struct CacheEntry {
 impl PlanCache {
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.layout = None;
     }
 
     pub fn len(&self) -> usize {
@@ -217,6 +241,37 @@ impl PlanCache {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// A digest of everything a [`Layout`] is made from: each item's key, places, professions and
+/// what sorts it (for events their dates, for the rest their title, in every language: a
+/// translation's title sorts it in its language's lists), the occupations, the languages and the
+/// build date. Settings and strings are the cache keeper's to watch (see [`PlanCache`]).
+fn layout_signature(site: &Site, now: Date) -> u64 {
+    let mut h = ahash::AHasher::default();
+    (now, &site.config.languages).hash(&mut h);
+    for item in &site.items {
+        (
+            item.collection,
+            &item.slug,
+            &item.lang,
+            &item.provinces,
+            &item.professions,
+        )
+            .hash(&mut h);
+        // A page's form gives it a thank-you page.
+        format!("{:?}", item.form).hash(&mut h);
+        match item.event() {
+            // Event lists go by date; an event's rank among titles orders nothing.
+            Some(e) if item.collection == Collection::Events => (e.start, e.end).hash(&mut h),
+            _ => item.title.hash(&mut h),
+        }
+    }
+    for occ in &site.occupations {
+        // Every field: list headings show some, and `Debug` shows them all.
+        format!("{occ:?}").hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Where an item lives, as a key: items are shared through `Arc`s, so the address identifies
@@ -236,11 +291,19 @@ pub struct Plan<'a> {
     /// event lists.
     starts: Vec<jiff::Timestamp>,
     /// Entities naming each occupation code.
-    by_code: BTreeMap<&'a str, Vec<usize>>,
+    by_code: BTreeMap<String, Vec<usize>>,
     /// Entities per province (pages excluded).
     by_province: BTreeMap<Province, Vec<usize>>,
     lists: Vec<ListSpec>,
     pub pages: Vec<Page>,
+    /// The layout's signature, and whether the layout came from the cache.
+    signature: u64,
+    layout_reused: bool,
+    /// Per language and entity, the pages that show its card or are its own (filled when the
+    /// layout is made or taken from the cache).
+    users: Vec<Vec<Vec<usize>>>,
+    /// Per language: the entities whose card did not come from the cache.
+    fresh: Vec<Vec<usize>>,
     /// Site-relative URL of the search index's manifest, once it is built.
     pub search_manifest: Option<String>,
 }
@@ -274,18 +337,8 @@ impl<'a> Plan<'a> {
                 entities[at].translations.insert(item.lang.as_str(), item);
             }
         }
-        let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let mut by_province: BTreeMap<Province, Vec<usize>> = BTreeMap::new();
-        for (i, e) in entities.iter().enumerate() {
-            for code in &e.original.professions {
-                by_code.entry(code.as_str()).or_default().push(i);
-            }
-            if e.original.collection != Collection::Pages {
-                for p in &e.original.provinces {
-                    by_province.entry(*p).or_default().push(i);
-                }
-            }
-        }
+        let signature = layout_signature(site, now);
+        let layout = cache.layout.take().filter(|l| l.signature == signature);
         let origin = cfg
             .base_url
             .strip_suffix(cfg.base_path.as_str())
@@ -298,22 +351,31 @@ impl<'a> Plan<'a> {
             langs: Vec::new(),
             starts: Vec::new(),
             entities,
-            by_code,
-            by_province,
+            by_code: BTreeMap::new(),
+            by_province: BTreeMap::new(),
             lists: Vec::new(),
             pages: Vec::new(),
             search_manifest: None,
+            signature,
+            layout_reused: layout.is_some(),
+            users: Vec::new(),
+            fresh: Vec::new(),
         };
-        plan.starts = plan
-            .entities
-            .par_iter()
-            .map(|e| {
-                e.original
-                    .event()
-                    .map(|ev| first_instant(ev.start, &cfg.timezone))
-                    .unwrap_or_default()
-            })
-            .collect();
+        let mut ranks = match layout {
+            Some(layout) => {
+                plan.starts = layout.starts;
+                plan.by_code = layout.by_code;
+                plan.by_province = layout.by_province;
+                plan.lists = layout.lists;
+                plan.pages = layout.pages;
+                plan.users = layout.users;
+                layout.ranks
+            }
+            None => {
+                plan.lay_out_entities();
+                Vec::new()
+            }
+        };
         for code in &cfg.languages {
             let t = theme.strings.get(code).ok_or_else(|| {
                 Error::Template(Diagnostic::error(
@@ -347,55 +409,153 @@ impl<'a> Plan<'a> {
                 t,
                 cards: Vec::new(),
                 card_digests: Vec::new(),
+                event_blocks: Vec::new(),
                 sort_keys: Vec::new(),
                 rank: Vec::new(),
             };
             let l = plan.langs.len();
-            let made: Vec<(Arc<Card>, u64, Arc<str>)> = (0..plan.entities.len())
+            type Made = (Arc<Card>, u64, Arc<str>, Option<Option<Arc<str>>>);
+            let made: Vec<Made> = (0..plan.entities.len())
                 .into_par_iter()
                 .map(|i| {
                     let shown = plan.entities[i].shown(code);
                     if let Some(hit) = cache.entries.get(&(l, address(shown))) {
                         hit.used.store(generation, Ordering::Relaxed);
-                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone()));
+                        let block = Some(hit.event_block.clone());
+                        return Ok((hit.card.clone(), hit.card_digest, hit.sort_key.clone(), block));
                     }
                     let card = plan.card(&lang, i)?;
                     let digest = inputs::card_digest(&card);
-                    Ok((Arc::new(card), digest, Arc::from(markdown::slugify(&shown.title))))
+                    let key = Arc::from(markdown::slugify(&shown.title));
+                    Ok((Arc::new(card), digest, key, None))
                 })
                 .collect::<Result<_>>()?;
-            for (card, digest, key) in made {
+            let mut fresh = Vec::new();
+            let mut blocks = Vec::with_capacity(made.len());
+            for (i, (card, digest, key, block)) in made.into_iter().enumerate() {
                 lang.cards.push(card);
                 lang.card_digests.push(digest);
                 lang.sort_keys.push(key);
+                if block.is_none() {
+                    fresh.push(i);
+                }
+                blocks.push(block);
             }
-            let mut order: Vec<usize> = (0..plan.entities.len()).collect();
-            let key = |i: &usize| (&lang.sort_keys[*i], &plan.entities[*i].shown(code).slug);
-            order.par_sort_by(|a, b| key(a).cmp(&key(b)));
-            lang.rank = vec![0; order.len()];
-            for (r, i) in order.into_iter().enumerate() {
-                lang.rank[i] = r as u32;
-            }
+            // Calendar entries quote cards, so they are written once the cards are in place.
+            lang.event_blocks = blocks
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, block)| block.unwrap_or_else(|| plan.event_block(&lang, i)))
+                .collect();
+            plan.fresh.push(fresh);
+            lang.rank = if plan.layout_reused {
+                std::mem::take(&mut ranks[l])
+            } else {
+                let mut order: Vec<usize> = (0..plan.entities.len()).collect();
+                let key = |i: &usize| (&lang.sort_keys[*i], &plan.entities[*i].shown(code).slug);
+                order.par_sort_by(|a, b| key(a).cmp(&key(b)));
+                let mut rank = vec![0; order.len()];
+                for (r, i) in order.into_iter().enumerate() {
+                    rank[i] = r as u32;
+                }
+                rank
+            };
             lang.site.feeds = plan.site_feeds(&lang)?;
             plan.langs.push(lang);
         }
         plan.keep_in(cache, generation);
-        for l in 0..plan.langs.len() {
-            plan.plan_language(l)?;
+        if !plan.layout_reused {
+            for l in 0..plan.langs.len() {
+                plan.plan_language(l)?;
+            }
+            plan.pages.push(Page {
+                lang: 0,
+                kind: PageKind::Sitemap,
+                template: "sitemap.xml",
+                neutral: "sitemap.xml".to_string(),
+            });
+            plan.pages.push(Page {
+                lang: 0,
+                kind: PageKind::Robots,
+                template: "robots.txt",
+                neutral: "robots.txt".to_string(),
+            });
+            plan.users = plan.find_users();
         }
-        plan.pages.push(Page {
-            lang: 0,
-            kind: PageKind::Sitemap,
-            template: "sitemap.xml",
-            neutral: "sitemap.xml".to_string(),
-        });
-        plan.pages.push(Page {
-            lang: 0,
-            kind: PageKind::Robots,
-            template: "robots.txt",
-            neutral: "robots.txt".to_string(),
-        });
         Ok(plan)
+    }
+
+    /// When each entity starts, and which name each occupation and province.
+    fn lay_out_entities(&mut self) {
+        let tz = &self.site.config.timezone;
+        self.starts = self
+            .entities
+            .par_iter()
+            .map(|e| {
+                e.original
+                    .event()
+                    .map(|ev| first_instant(ev.start, tz))
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (i, e) in self.entities.iter().enumerate() {
+            for code in &e.original.professions {
+                self.by_code.entry(code.clone()).or_default().push(i);
+            }
+            if e.original.collection != Collection::Pages {
+                for p in &e.original.provinces {
+                    self.by_province.entry(*p).or_default().push(i);
+                }
+            }
+        }
+    }
+
+    /// Hands this plan's layout to `cache`, for the next plan to take if nothing it depends on
+    /// changed.
+    pub fn keep_layout(self, cache: &mut PlanCache) {
+        cache.layout = Some(Layout {
+            signature: self.signature,
+            starts: self.starts,
+            ranks: self.langs.into_iter().map(|l| l.rank).collect(),
+            by_code: self.by_code,
+            by_province: self.by_province,
+            lists: self.lists,
+            pages: self.pages,
+            users: self.users,
+        });
+    }
+
+    /// Per language and entity: the pages that are its own or show its card.
+    fn find_users(&self) -> Vec<Vec<Vec<usize>>> {
+        let mut users = vec![vec![Vec::new(); self.entities.len()]; self.langs.len()];
+        for (k, page) in self.pages.iter().enumerate() {
+            let list = match &page.kind {
+                PageKind::Item(i) | PageKind::EventCalendar(i) => {
+                    users[page.lang][*i].push(k);
+                    continue;
+                }
+                PageKind::Calendar(province) => {
+                    for i in self.calendar_events(*province) {
+                        users[page.lang][i].push(k);
+                    }
+                    continue;
+                }
+                PageKind::List { list, page: n }
+                | PageKind::Occupation { list, page: n, .. }
+                | PageKind::Province { list, page: n, .. } => (list, n),
+                _ => continue,
+            };
+            let (list, n) = list;
+            for (_, i) in self.lists[*list]
+                .entries
+                .iter()
+                .skip((n - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE)
+            {
+                users[page.lang][*i].push(k);
+            }
+        }
+        users
     }
 
     /// The model the plan was made from.
@@ -422,6 +582,7 @@ impl<'a> Plan<'a> {
                         _item: Arc::clone(item),
                         card: lang.cards[i].clone(),
                         card_digest: lang.card_digests[i],
+                        event_block: lang.event_blocks[i].clone(),
                         sort_key: lang.sort_keys[i].clone(),
                         used: AtomicU64::new(generation),
                     });

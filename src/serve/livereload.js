@@ -66,6 +66,8 @@
   }
 
   var source = new EventSource('/__iehp/events');
+  // Within reach, so a test (or a curious editor) can see whether the stream is open.
+  window.iehpEvents = source;
   source.addEventListener('reload', function (e) {
     var data = JSON.parse(e.data);
     if (data.all || (file !== null && data.files.indexOf(file) !== -1)) location.reload();

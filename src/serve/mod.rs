@@ -39,7 +39,37 @@ pub struct ServeOptions {
 enum Msg {
     /// Paths an event named; none when the watcher lost events and everything must be re-read.
     Paths(Vec<PathBuf>),
+    /// A search index built for a generation of the site, and how long it took.
+    Index(u64, Result<crate::search::IndexFiles>, Duration),
     Stop,
+}
+
+/// The search index job under way, if one is: one at a time, on a thread of its own, so that
+/// pages are rebuilt meanwhile on the other cores.
+struct Indexer {
+    pool: rayon::ThreadPool,
+    running: bool,
+    tx: mpsc::Sender<Msg>,
+}
+
+impl Indexer {
+    /// Starts building the last good build's index, unless a build is under way (when it ends,
+    /// a newer generation gets its own) or it is published already.
+    fn start(&mut self, builder: &Builder) {
+        if self.running || builder.index_published() {
+            return;
+        }
+        let Some(job) = builder.index_job() else {
+            return;
+        };
+        self.running = true;
+        let tx = self.tx.clone();
+        self.pool.spawn(move || {
+            let started = Instant::now();
+            let generation = job.generation();
+            let _ = tx.send(Msg::Index(generation, job.run(), started.elapsed()));
+        });
+    }
 }
 
 /// Runs until Ctrl-C.
@@ -75,12 +105,11 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         now: opts.now,
     });
     let shared = Arc::new(Shared::default());
-    let first = builder.rebuild(&Touched::default());
-    match first {
+    // The first build includes the search index, so the site is whole from the start.
+    match builder.rebuild(&Touched::default()) {
         Ok(delta) => {
             let pages = delta.rendered;
-            let files = delta.put.len();
-            shared.apply(delta);
+            let files = shared.apply(delta).len();
             println!(
                 "built {pages} pages ({files} files) in memory in {:.2} s",
                 started.elapsed().as_secs_f64()
@@ -102,6 +131,16 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         );
     }
 
+    let mut indexer = Indexer {
+        pool: rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "search index".to_string())
+            .start_handler(|_| yield_to_rebuilds())
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start the search index thread: {e}")))?,
+        running: false,
+        tx: tx.clone(),
+    };
     let mut debounce = Debounce::new(opts.quiet, watch::LONGEST);
     let mut touched = Touched::default();
     loop {
@@ -116,11 +155,17 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                     debounce.event(Instant::now());
                 }
             }
+            Ok(Msg::Index(generation, index, took)) => {
+                indexer.running = false;
+                index_ready(&mut builder, &shared, generation, index, took, &opts);
+                indexer.start(&builder);
+            }
             Err(RecvTimeoutError::Timeout) => {}
         }
         if debounce.due(Instant::now()) && !touched.is_empty() {
             let batch = std::mem::take(&mut touched);
             rebuild(&mut builder, &shared, &batch, &opts);
+            indexer.start(&builder);
             // A `content/` or `themes/` folder that appeared since is watched from now on.
             for dir in ["content", "themes"].map(|d| root.join(d)) {
                 if dir.is_dir() && !watched.contains(&dir) {
@@ -198,11 +243,57 @@ fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &Ser
                 total.as_secs_f64() * 1000.0,
                 built.as_secs_f64() * 1000.0,
             );
-            if opts.verify {
+            if opts.verify && builder.index_published() {
                 verify(builder, shared, opts);
             }
         }
         Err(e) => report_failure(shared, &e),
+    }
+}
+
+/// Lowers the calling thread's priority, so that the search index, built in the background,
+/// gives way to the rebuilds an editor waits for. On Linux a thread has its own nice value;
+/// elsewhere `setpriority` would lower the whole server, so it is left alone.
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers and touches no memory of ours; `0` names the
+    // calling thread. Failing is harmless: the thread keeps its priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
+}
+
+/// Publishes a search index if it is the last good build's, with the search page that names it.
+fn index_ready(
+    builder: &mut Builder,
+    shared: &Shared,
+    generation: u64,
+    index: Result<crate::search::IndexFiles>,
+    took: Duration,
+    opts: &ServeOptions,
+) {
+    let index = match index {
+        Ok(index) => index,
+        Err(e) => return report_failure(shared, &e),
+    };
+    let Some(delta) = builder.take_index(generation, index) else {
+        // A newer build came meanwhile; its own index follows.
+        return;
+    };
+    let search_pages = match builder.rebuild(&Touched::default()) {
+        Ok(delta) => delta,
+        Err(e) => return report_failure(shared, &e),
+    };
+    let mut changed = shared.apply(delta);
+    changed.extend(shared.apply(search_pages));
+    let count = changed.len();
+    shared.changed(changed, None);
+    println!(
+        "search index rebuilt in {:.0} ms: {count} files changed",
+        took.as_secs_f64() * 1000.0
+    );
+    if opts.verify {
+        verify(builder, shared, opts);
     }
 }
 

@@ -1,9 +1,12 @@
 //! What depends on what. A [`Builder`] keeps the last good build (model, theme, compiled
 //! templates) and, for each output file, what it was made from. Given what an edit touched, it
-//! re-reads only those files, plans the site again (cheaply: unchanged items keep their cards),
-//! and renders only the pages whose inputs or template changed. The files it hands out are those
-//! a clean build of the same content gives, byte for byte: the integration tests compare every
-//! file, and `iehp serve --verify` compares after every rebuild.
+//! re-reads only those files, plans the site again (cheaply: unchanged items keep their cards
+//! and calendar entries, and while no list changes order the layout is kept whole), and renders
+//! only the pages whose inputs or template changed. The search index is the exception: it weighs
+//! every term against the whole site, so an [`IndexJob`] rebuilds it apart, and
+//! [`Builder::take_index`] publishes it. Once it has, the files handed out are those a clean
+//! build of the same content gives, byte for byte: the integration tests compare every file, and
+//! `iehp serve --verify` compares after every rebuild.
 //!
 //! Writes nothing: the caller serves the files from memory.
 
@@ -69,14 +72,10 @@ pub struct Delta {
     pub planned: usize,
 }
 
-/// What an output file was made from, to compare with what it would be made from now.
+/// What a page was made from, to compare with what it would be made from now: its template's
+/// stamp and its inputs.
 #[derive(Debug, Clone, PartialEq)]
-enum Made {
-    /// A page: its template's stamp and its inputs.
-    Page(u64, Inputs),
-    /// A theme static file, as it was published.
-    Static(Arc<[u8]>),
-}
+struct Made(u64, Inputs);
 
 /// A theme ready to render with.
 struct Compiled {
@@ -101,10 +100,33 @@ impl Compiled {
 }
 
 struct Good {
-    /// Held, not read: its items' addresses are in `made` (see `render::pages::inputs`).
-    _site: Site,
+    /// Its items' addresses are in `pages` (see `render::pages::inputs`), so it is held until
+    /// the next good build has compared; the search index is built from it.
+    site: Arc<Site>,
     compiled: Arc<Compiled>,
     now: Date,
+}
+
+/// Building the search index of one good build, away from the rebuild loop: the index weighs
+/// every term against the whole site, so any edit changes it throughout, and at 10,000 items
+/// building it takes most of a second. Pages are served first; the index, and the search page
+/// that names it, follow when it is ready and still current.
+pub struct IndexJob {
+    generation: u64,
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    now: Date,
+}
+
+impl IndexJob {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn run(self) -> Result<crate::search::IndexFiles> {
+        let plan = Plan::new(&self.site, &self.theme, self.now)?;
+        crate::search::build(&plan)
+    }
 }
 
 pub struct Builder {
@@ -114,7 +136,21 @@ pub struct Builder {
     theme: Option<Arc<Theme>>,
     good: Option<Good>,
     cache: PlanCache,
-    made: HashMap<String, Made>,
+    /// The last good plan's pages, in its order: where each was written, what it was made from.
+    pages: Vec<(String, Made)>,
+    /// The signature of that plan's layout while the plan cache holds it: the next plan, if it
+    /// takes the same layout, has the same pages at the same places.
+    pages_layout: Option<u64>,
+    /// The files that are not pages (the theme's static files, the search index, the schedule
+    /// of the next change) as last published: output path -> bytes.
+    others: HashMap<String, Arc<[u8]>>,
+    /// The search index as last published: its manifest's URL and its files.
+    manifest: Option<String>,
+    index_files: HashSet<String>,
+    /// Counts good builds whose content changed: an index job is current while it is the last.
+    generation: u64,
+    /// The generation whose index is published.
+    published_generation: u64,
 }
 
 impl Builder {
@@ -127,7 +163,13 @@ impl Builder {
             theme: None,
             good: None,
             cache: PlanCache::default(),
-            made: HashMap::new(),
+            pages: Vec::new(),
+            pages_layout: None,
+            others: HashMap::new(),
+            manifest: None,
+            index_files: HashSet::new(),
+            generation: 0,
+            published_generation: 0,
         }
     }
 
@@ -184,13 +226,10 @@ impl Builder {
         {
             everything = true;
         }
-        // Whatever was served before and is not made again must go, even when everything is
-        // remade (the search index's files, for one, change their names).
-        let previous: Vec<String> = self.made.keys().cloned().collect();
         if everything {
-            // Cards and every page depend on the settings, the strings and the date.
+            // Cards and every page depend on the settings, the strings and the date. What was
+            // served is kept, to find what is no longer made.
             self.cache.clear();
-            self.made.clear();
         }
 
         let compiled = match &self.good {
@@ -200,61 +239,145 @@ impl Builder {
         let (templates, assets, stamps) = (&compiled.templates, &compiled.assets, &compiled.stamps);
 
         let t1 = Instant::now();
+        // The plan takes the layout from the cache; it goes back only if this build succeeds.
+        let pages_layout = self.pages_layout.take();
         let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
-        // The search index is rebuilt whole (its shards are compared file by file below, so only
-        // the ones that changed are sent); the search page's context names its manifest.
-        let index = crate::search::build(&plan)?;
-        plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+        // The search page names the index last published, and an index job brings the new one;
+        // the first build (or the first good one) has none yet, and builds it here.
+        let first_index = match &self.manifest {
+            Some(_) => None,
+            None => Some(crate::search::build(&plan)?),
+        };
+        plan.search_manifest = match &first_index {
+            Some(index) => Some(format!("{}{}", site.config.base_path, index.manifest)),
+            None => self.manifest.clone(),
+        };
         let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
             .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
-        let inputs = plan.all_inputs()?;
+        let fast = !everything && plan.layout_reused() && pages_layout == Some(plan.layout_signature());
+        let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
+        let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
+            Some(mut check) => {
+                // Pages whose template changed, whatever they show.
+                let old = self.good.as_ref().map(|g| &g.compiled.stamps);
+                for (k, page) in plan.pages.iter().enumerate() {
+                    // (Calendars and feeds have no template: both sides say 0.)
+                    let before = old.map(|o| o.get(page.template).copied().unwrap_or(0));
+                    if before != Some(stamp(page.template)) {
+                        check.push(k);
+                    }
+                }
+                check.sort_unstable();
+                check.dedup();
+                check
+            }
+            None => (0..plan.pages.len()).collect(),
+        };
+        if std::env::var_os("IEHP_TIMINGS").is_some() {
+            eprintln!(
+                "serve: {} of {} pages compared ({})",
+                check.len(),
+                plan.pages.len(),
+                if fast { "same layout" } else { "new layout" }
+            );
+        }
+        let inputs = plan.inputs_of(&check)?;
         site::stage_time("serve: plan", t1);
 
         let t2 = Instant::now();
-        let mut outputs: HashSet<String> = HashSet::with_capacity(plan.pages.len());
         let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
-        let mut made_now: Vec<(String, Made)> = Vec::new();
-        for (page, inputs) in plan.pages.iter().zip(inputs) {
-            let out = plan.out_path(page);
-            if !outputs.insert(out.clone()) {
+        // Calendars and feeds, written already to be compared.
+        let mut written: Vec<OutputFile> = Vec::new();
+        let mut remove = Vec::new();
+        // Fast: the pages are the last plan's, at the same places.
+        let mut changed: Vec<(usize, Made)> = Vec::new();
+        // Slow: every page's path and inputs, matched with the last plan's by path.
+        let mut all: Vec<(String, Made)> = Vec::new();
+        if fast {
+            for (k, inputs) in check.into_iter().zip(inputs) {
+                let page = &plan.pages[k];
+                let made = Made(stamp(page.template), inputs);
+                if self.pages[k].1 != made {
+                    match text_of(&made) {
+                        Some(text) => written.push(OutputFile::new(self.pages[k].0.clone(), text)),
+                        None => todo.push((page, context_of(&made))),
+                    }
+                    changed.push((k, made));
+                }
+            }
+        } else {
+            let before: HashMap<&str, &Made> = self.pages.iter().map(|(out, m)| (out.as_str(), m)).collect();
+            let mut outputs: HashSet<&str> = HashSet::with_capacity(plan.pages.len());
+            all.reserve(plan.pages.len());
+            for (page, inputs) in plan.pages.iter().zip(inputs) {
+                let out = plan.out_path(page);
+                let made = Made(stamp(page.template), inputs);
+                if everything || before.get(out.as_str()) != Some(&&made) {
+                    match text_of(&made) {
+                        Some(text) => written.push(OutputFile::new(out.clone(), text)),
+                        None => todo.push((page, context_of(&made))),
+                    }
+                }
+                all.push((out, made));
+            }
+            for (out, _) in &all {
+                if !outputs.insert(out) {
+                    return Err(render::duplicate(out));
+                }
+            }
+            remove.extend(
+                self.pages
+                    .iter()
+                    .filter(|(out, _)| !outputs.contains(out.as_str()))
+                    .map(|(out, _)| out.clone()),
+            );
+        }
+        let page_paths: HashSet<&str> = if fast {
+            HashSet::new()
+        } else {
+            all.iter().map(|(out, _)| out.as_str()).collect()
+        };
+        let mut put = Vec::new();
+        // Files that are not pages of the plan: the search index (as last published), the
+        // schedule of the next change, the theme's static files.
+        let mut others: HashMap<String, Arc<[u8]>> = self
+            .index_files
+            .iter()
+            .filter_map(|p| self.others.get(p).map(|b| (p.clone(), b.clone())))
+            .collect();
+        let first_index_files: Vec<OutputFile> = first_index
+            .as_ref()
+            .map(|index| index.files.clone())
+            .unwrap_or_default();
+        let derived = first_index_files
+            .into_iter()
+            .chain(std::iter::once(OutputFile::new("next-change.json", next_change)))
+            .chain(
+                theme
+                    .statics
+                    .iter()
+                    .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
+            );
+        for file in derived {
+            let out = file.path.clone();
+            let clash = if fast {
+                self.pages.iter().any(|(p, _)| *p == out)
+            } else {
+                page_paths.contains(out.as_str())
+            };
+            if clash || others.contains_key(&out) {
                 return Err(render::duplicate(&out));
             }
-            let made = Made::Page(stamps.get(page.template).copied().unwrap_or(0), inputs);
-            if self.made.get(&out) != Some(&made) {
-                let context = match &made {
-                    Made::Page(_, Inputs::Context(c)) => Some(Context::clone(c)),
-                    _ => None,
-                };
-                todo.push((page, context));
-                made_now.push((out, made));
-            }
-        }
-        let mut put = Vec::new();
-        let derived = index
-            .files
-            .into_iter()
-            .chain(std::iter::once(OutputFile::new("next-change.json", next_change)));
-        for file in derived {
-            if !outputs.insert(file.path.clone()) {
-                return Err(render::duplicate(&file.path));
-            }
-            let made = Made::Static(Arc::from(file.bytes.as_slice()));
-            if self.made.get(&file.path) != Some(&made) {
-                made_now.push((file.path.clone(), made));
+            let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
+            if self.others.get(&out) != Some(&bytes) {
                 put.push(file);
             }
+            others.insert(out, bytes);
         }
-        for (rel, file) in &theme.statics {
-            let out = assets.output_path(rel);
-            if !outputs.insert(out.clone()) {
-                return Err(render::duplicate(&out));
-            }
-            let made = Made::Static(Arc::from(file.bytes.as_slice()));
-            if self.made.get(&out) != Some(&made) {
-                put.push(OutputFile::new(out.clone(), file.bytes.clone()));
-                made_now.push((out, made));
-            }
-        }
+        remove.extend(self.others.keys().filter(|k| !others.contains_key(*k)).cloned());
+        drop(page_paths);
+
+        put.extend(written);
         let rendered = todo.len();
         let files = Mutex::new(Vec::with_capacity(rendered));
         render::render_with_contexts(&plan, templates, todo, &|f| {
@@ -271,7 +394,6 @@ impl Builder {
         );
         site::stage_time("serve: render", t2);
 
-        let remove: Vec<String> = previous.into_iter().filter(|k| !outputs.contains(k)).collect();
         let style_swaps = self.style_swaps(touched, &theme, assets);
         let delta = Delta {
             put,
@@ -281,21 +403,81 @@ impl Builder {
             rendered,
             planned: plan.pages.len(),
         };
-        drop(plan);
+        let signature = plan.layout_signature();
+        plan.keep_layout(&mut self.cache);
 
         // Committed: from here on, this build is the good one.
-        for out in &delta.remove {
-            self.made.remove(out);
+        if fast {
+            for (k, made) in changed {
+                self.pages[k].1 = made;
+            }
+        } else {
+            self.pages = all;
         }
-        self.made.extend(made_now);
+        self.pages_layout = Some(signature);
+        self.others = others;
         // The previous site is dropped only now: until the comparison above was done, its items
         // had to keep their addresses (see `render::pages::inputs`).
+        if !touched.is_empty() || self.good.is_none() {
+            self.generation += 1;
+        }
+        if let Some(index) = first_index {
+            self.index_files = index.files.iter().map(|f| f.path.clone()).collect();
+            self.manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+            self.published_generation = self.generation;
+        }
         self.good = Some(Good {
-            _site: site,
+            site: Arc::new(site),
             compiled,
             now,
         });
         Ok(delta)
+    }
+
+    /// The job that builds the search index of the last good build.
+    pub fn index_job(&self) -> Option<IndexJob> {
+        let good = self.good.as_ref()?;
+        Some(IndexJob {
+            generation: self.generation,
+            site: good.site.clone(),
+            theme: good.compiled.theme.clone(),
+            now: good.now,
+        })
+    }
+
+    /// Whether the index published is that of the last good build.
+    pub fn index_published(&self) -> bool {
+        self.manifest.is_some() && self.published_generation == self.generation
+    }
+
+    /// Takes in the search index built by a job: when it is the last good build's, its files
+    /// replace the last index's. A rebuild must follow, for the search page to name the new
+    /// manifest.
+    pub fn take_index(&mut self, generation: u64, index: crate::search::IndexFiles) -> Option<Delta> {
+        if generation != self.generation {
+            return None;
+        }
+        let base_path = self.good.as_ref()?.site.config.base_path.clone();
+        let mut delta = Delta {
+            base_path: base_path.clone(),
+            ..Delta::default()
+        };
+        let new: HashSet<String> = index.files.iter().map(|f| f.path.clone()).collect();
+        for path in self.index_files.difference(&new) {
+            self.others.remove(path);
+            delta.remove.push(path.clone());
+        }
+        for file in index.files {
+            let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
+            if self.others.get(&file.path) != Some(&bytes) {
+                self.others.insert(file.path.clone(), bytes);
+                delta.put.push(file);
+            }
+        }
+        self.index_files = new;
+        self.manifest = Some(format!("{base_path}{}", index.manifest));
+        self.published_generation = generation;
+        Some(delta)
     }
 
     /// When only stylesheets changed: each one's old URL and new one.
@@ -345,6 +527,22 @@ impl Builder {
             swaps.push((good.assets.url(rel)?, assets.url(rel)?));
         }
         (!swaps.is_empty()).then_some(swaps)
+    }
+}
+
+/// The context a page was compared by, when it was (to render it with, rather than build it again).
+fn context_of(made: &Made) -> Option<Context> {
+    match &made.1 {
+        Inputs::Context(c) => Some(Context::clone(c)),
+        Inputs::Digest(_) | Inputs::Text(_) => None,
+    }
+}
+
+/// The file itself, when a page was compared by it (calendars and feeds): nothing to render.
+fn text_of(made: &Made) -> Option<&str> {
+    match &made.1 {
+        Inputs::Text(t) => Some(t),
+        _ => None,
     }
 }
 

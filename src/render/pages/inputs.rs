@@ -9,7 +9,9 @@
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use ahash::AHasher;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -25,12 +27,31 @@ pub enum Inputs {
     /// The context itself, for pages that are few and cheap to build (home, indexes, and any
     /// kind of page this module does not know, which is then compared whole).
     Context(Box<Context>),
+    /// The file itself, for calendars and feeds, which Rust writes without a template: what
+    /// they are made from is what they say.
+    Text(std::sync::Arc<str>),
+}
+
+/// Whether the inputs of a kind of page are made only of what a layout fixes (the page's place,
+/// its list's order and paging, the occupations, how many items name each code and province) and
+/// of the cards and items it shows; see [`Plan::pages_to_check`].
+fn made_of_layout_and_cards(kind: &PageKind) -> bool {
+    match kind {
+        PageKind::Item(_)
+        | PageKind::List { .. }
+        | PageKind::Province { .. }
+        | PageKind::Sitemap
+        | PageKind::EventCalendar(_)
+        | PageKind::Calendar(_) => true,
+        PageKind::Occupation { page, .. } => *page > 1,
+        _ => false,
+    }
 }
 
 /// A digest of a value's every field (`Debug` shows them all), so a field added to the model
 /// later is taken into account without anyone remembering to.
 fn digest_of(value: &impl Debug) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = AHasher::default();
     format!("{value:?}").hash(&mut h);
     h.finish()
 }
@@ -50,15 +71,69 @@ impl Plan<'_> {
             .collect()
     }
 
+    /// The inputs of the pages at these places in [`Plan::pages`].
+    pub fn inputs_of(&self, pages: &[usize]) -> Result<Vec<Inputs>> {
+        let occupations: HashMap<&str, u64> = self
+            .site
+            .occupations
+            .iter()
+            .map(|o| (o.code.as_str(), digest_of(o)))
+            .collect();
+        pages
+            .par_iter()
+            .map(|k| self.inputs(&self.pages[*k], &occupations))
+            .collect()
+    }
+
+    /// Whether this plan's layout is the one the last plan handed back (see
+    /// [`Plan::keep_layout`]): then its pages are the same, at the same places.
+    pub fn layout_reused(&self) -> bool {
+        self.layout_reused
+    }
+
+    pub fn layout_signature(&self) -> u64 {
+        self.signature
+    }
+
+    /// When the layout was reused: the places of the pages whose inputs can differ from the
+    /// last plan's, the others' being made only of what the layout fixes and of cards and items
+    /// that stayed the same. They are the pages that are or show an entity whose card was made
+    /// afresh, and every page whose inputs include more than the layout and cards (home and the
+    /// indexes, compared whole; occupation pages, which show notes and draws).
+    pub fn pages_to_check(&self) -> Option<Vec<usize>> {
+        if !self.layout_reused {
+            return None;
+        }
+        let mut check: Vec<usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| !made_of_layout_and_cards(&page.kind))
+            .map(|(k, _)| k)
+            .collect();
+        // An entity any of whose items is new counts as new in every language: a page in one
+        // language may show what another's item says.
+        let fresh: std::collections::BTreeSet<usize> = self.fresh.iter().flatten().copied().collect();
+        for users in &self.users {
+            for i in &fresh {
+                check.extend(&users[*i]);
+            }
+        }
+        check.sort_unstable();
+        check.dedup();
+        Some(check)
+    }
+
     fn inputs(&self, page: &Page, occupations: &HashMap<&str, u64>) -> Result<Inputs> {
         let lang = &self.langs[page.lang];
-        let mut h = DefaultHasher::new();
+        let mut h = AHasher::default();
         (page.lang, &page.neutral, page.template).hash(&mut h);
         match &page.kind {
             PageKind::Item(i) => {
                 0u8.hash(&mut h);
                 let item = self.entities[*i].shown(lang.code);
-                address(item).hash(&mut h);
+                // The original too: a page in another language may say what it says.
+                (address(item), address(self.entities[*i].original)).hash(&mut h);
                 for code in &item.professions {
                     (code, occupations.get(code.as_str())).hash(&mut h);
                     self.by_code.get(code.as_str()).map_or(0, Vec::len).hash(&mut h);
@@ -103,8 +178,9 @@ impl Plan<'_> {
             }
             // Calendars and feeds are written by Rust from many items: compare what they say.
             kind if kind.is_generated() => {
-                5u8.hash(&mut h);
-                self.generated(page)?.hash(&mut h);
+                if let Some(text) = self.generated(page)? {
+                    return Ok(Inputs::Text(text.into()));
+                }
             }
             _ => return Ok(Inputs::Context(Box::new(self.context(page)?))),
         }
@@ -112,7 +188,7 @@ impl Plan<'_> {
     }
 
     /// Page `n` of a list: its heading and paging, and each card and its section.
-    fn list_inputs(&self, lang: &Lang, spec: &ListSpec, n: usize, h: &mut DefaultHasher) {
+    fn list_inputs(&self, lang: &Lang, spec: &ListSpec, n: usize, h: &mut AHasher) {
         (
             &spec.heading,
             &spec.intro,
@@ -131,7 +207,7 @@ impl Plan<'_> {
 /// A digest of a card's every field, as templates see them: lists show cards, not items, so an
 /// edit that leaves an item's card as it was leaves its lists alone.
 pub(super) fn card_digest(card: &Card) -> u64 {
-    struct Digest(DefaultHasher);
+    struct Digest(AHasher);
     impl std::io::Write for Digest {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
@@ -141,7 +217,7 @@ pub(super) fn card_digest(card: &Card) -> u64 {
             Ok(())
         }
     }
-    let mut d = Digest(DefaultHasher::new());
+    let mut d = Digest(AHasher::default());
     // A card is strings, numbers and lists of them, which always serialize.
     let written = serde_json::to_writer(&mut d, card);
     debug_assert!(written.is_ok());

@@ -150,7 +150,7 @@ impl<'a> Plan<'a> {
 
     /// Events with a known day in a calendar, soonest first: every event, or a province's own
     /// and the national ones (as its page lists them).
-    fn calendar_events(&self, province: Option<Province>) -> Vec<usize> {
+    pub(super) fn calendar_events(&self, province: Option<Province>) -> Vec<usize> {
         let tz = &self.site.config.timezone;
         let mut idx: Vec<usize> = match province {
             None => (0..self.entities.len()).collect(),
@@ -330,14 +330,14 @@ impl<'a> Plan<'a> {
         let text = match &page.kind {
             PageKind::EventCalendar(i) => {
                 let item = self.entities[*i].shown(lang.code);
-                let events: Vec<ics::Event> = self.ics_event(lang, *i).into_iter().collect();
-                ics::write(&ics::Calendar {
+                let calendar = ics::Calendar {
                     product: self.product(lang),
                     name: item.title.clone(),
                     description: lang.cards[*i].summary.clone(),
                     url: format!("{}{}", self.origin, lang.url(&self.entities[*i].neutral())),
-                    events,
-                })
+                    events: Vec::new(),
+                };
+                ics::write_with_blocks(&calendar, lang.event_blocks[*i].as_deref().into_iter())
             }
             PageKind::Calendar(province) => {
                 let (name, page_neutral) = match province {
@@ -349,17 +349,18 @@ impl<'a> Plan<'a> {
                         format!("provinces/{}/", p.code().to_lowercase()),
                     ),
                 };
-                ics::write(&ics::Calendar {
+                let calendar = ics::Calendar {
                     product: self.product(lang),
                     name: format!("{} – {name}", lang.site.title),
                     description: lang.tr("list_intro_events")?,
                     url: format!("{}{}", self.origin, lang.url(&page_neutral)),
-                    events: self
-                        .calendar_events(*province)
-                        .into_iter()
-                        .filter_map(|i| self.ics_event(lang, i))
-                        .collect(),
-                })
+                    events: Vec::new(),
+                };
+                let events = self.calendar_events(*province);
+                ics::write_with_blocks(
+                    &calendar,
+                    events.iter().filter_map(|i| lang.event_blocks[*i].as_deref()),
+                )
             }
             PageKind::Feed(kind) => atom::write(&self.feed(lang, *kind)?),
             _ => return Ok(None),
@@ -374,6 +375,12 @@ impl<'a> Plan<'a> {
             env!("CARGO_PKG_VERSION"),
             lang.code.to_uppercase()
         )
+    }
+
+    /// Entity `i`'s VEVENT in `lang`'s calendars, written once per plan (and kept across plans
+    /// with its card): the calendar of every event holds thousands.
+    pub(super) fn event_block(&self, lang: &Lang, i: usize) -> Option<Arc<str>> {
+        self.ics_event(lang, i).map(|e| Arc::from(ics::event_block(&e)))
     }
 
     fn ics_event(&self, lang: &Lang, i: usize) -> Option<ics::Event> {
