@@ -720,6 +720,7 @@ impl<'a> Plan<'a> {
                 let spec = &self.lists[*list];
                 let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
                 let mut view = self.list_view(lang, spec, *n);
+                // The events list offers the calendar of all events and the events feed.
                 if spec.base == "events/" {
                     view.calendar = self.calendar_link(lang, None);
                     view.feed_url = Some(lang.url(FeedKind::Events.neutral()));

@@ -139,12 +139,28 @@ impl<'a> Plan<'a> {
             }
         }
         for province in std::iter::once(None).chain(Province::ALL.into_iter().map(Some)) {
-            if !self.calendar_events(province).is_empty() {
+            if self.calendar_has_events(province) {
                 self.push(l, PageKind::Calendar(province), "", calendar_neutral(province));
             }
         }
         for feed in [FeedKind::Resources, FeedKind::Events] {
             self.push(l, PageKind::Feed(feed), "", feed.neutral().to_string());
+        }
+    }
+
+    /// Whether a calendar has any event; cheap, as list pages ask it for their links.
+    fn calendar_has_events(&self, province: Option<Province>) -> bool {
+        let tz = &self.site.config.timezone;
+        let dated = |i: &usize| {
+            self.entities[*i]
+                .original
+                .event()
+                .is_some_and(|e| calendar_when(e, tz).is_some())
+        };
+        let listed = |p: Province| self.by_province.get(&p).into_iter().flatten().any(dated);
+        match province {
+            None => (0..self.entities.len()).any(|i| dated(&i)),
+            Some(p) => listed(p) || (p != Province::CA && listed(Province::CA)),
         }
     }
 
@@ -182,7 +198,7 @@ impl<'a> Plan<'a> {
 
     /// The subscribable calendar of a list (`None`: all events), if it has any events.
     pub(super) fn calendar_link(&self, lang: &Lang, province: Option<Province>) -> Option<CalendarLink> {
-        if self.calendar_events(province).is_empty() {
+        if !self.calendar_has_events(province) {
             return None;
         }
         let path = lang.url(&calendar_neutral(province));
