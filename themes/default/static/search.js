@@ -63,12 +63,16 @@ export class Index {
     return p;
   }
 
-  async manifest() {
-    if (!this.m) {
-      this.m = await this.load(this.url);
-      this.stop = new Set(this.m.stop);
-    }
-    return this.m;
+  manifest() {
+    this.mp = this.mp || this.load(this.url).then((m) => {
+      this.m = m;
+      this.stop = new Set(m.stop);
+      return m;
+    }, (e) => {
+      this.mp = null;
+      throw e;
+    });
+    return this.mp;
   }
 
   // Files of the shards holding terms in [lo, hi], from the pages of the manifest.
@@ -406,6 +410,8 @@ function page(root) {
   async function run() {
     const mine = ++seq;
     sync();
+    // Said only when the network is slow, so fast answers are announced once.
+    const slow = setTimeout(() => { if (mine === seq) status.textContent = t('loading'); }, 500);
     try {
       // Counts are shown only with the filters, so the facet table is fetched only for them.
       const r = await index.search(input.value, chosen(), { counts: filters.open });
@@ -428,6 +434,8 @@ function page(root) {
     } catch (e) {
       if (mine === seq) status.textContent = t('error');
       console.error(e);
+    } finally {
+      clearTimeout(slow);
     }
   }
 
@@ -448,7 +456,13 @@ function page(root) {
   if (any) filters.open = true;
   document.getElementById('search-nojs').hidden = true;
   root.hidden = false;
-  if (input.value || any) run(); else status.textContent = t('prompt');
+  if (input.value || any) {
+    run();
+  } else {
+    status.textContent = t('prompt');
+    // Small, and needed by the first keystroke: fetch it while the reader types.
+    index.manifest().catch(() => {});
+  }
 }
 
 if (typeof document !== 'undefined') {
