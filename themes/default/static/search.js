@@ -189,16 +189,21 @@ export class Index {
     const qs = this.plan(query);
     const active = FACETS.filter((f) => filters[f] && filters[f].length);
     if (!qs.length && !active.length) return null;
-    const ranges = qs.map((q) => {
-      const r = [[q.t, q.prefix ? q.t + HIGH : q.t]];
-      if (q.fuzzy) r.push([q.t.slice(0, 2), q.t.slice(0, 2) + HIGH]);
-      return r;
-    });
+    const load = async (lo, hi) => Promise.all((await this.shardsFor(lo, hi)).map((n) => this.shard(n)));
     const [f] = await Promise.all([
       active.length || counts ? this.facets() : null,
-      ...qs.map(async (q, i) => {
-        const names = new Set((await Promise.all(ranges[i].map(([lo, hi]) => this.shardsFor(lo, hi)))).flat());
-        q.loaded = await Promise.all([...names].map((n) => this.shard(n)));
+      ...qs.map(async (q) => {
+        q.loaded = await load(q.t, q.prefix ? q.t + HIGH : q.t);
+        // A word the index has as typed (or as a prefix) is not also looked for with a typo
+        // beyond the shards already in: that would fetch every shard of its first two letters.
+        const found = q.loaded.some((s) => {
+          const j = lowerBound(s.t, q.t);
+          return j < s.t.length && (s.t[j] === q.t || (q.prefix && s.t[j].startsWith(q.t)));
+        });
+        if (q.fuzzy && !found) {
+          const more = await load(q.t.slice(0, 2), q.t.slice(0, 2) + HIGH);
+          q.loaded = [...new Set([...q.loaded, ...more])];
+        }
       }),
     ]);
     return this.run(qs, filters, f, m);
