@@ -3,17 +3,19 @@
 // one run. Prints a table; figures from one run are comparable with each other only.
 //
 //   node bench/search.mjs [--sizes 1000,10000,100000] [--runs 3] [--query-size 10000]
-//                         [--pagefind-sizes 1000,10000,100000] [--work /tmp/iehp-bench-search]
+//                         [--pagefind-sizes 1000,10000] [--work /tmp/iehp-bench-search]
 //
 // For each size: a synthetic hub (../shared/bench/gen.py), `iehp build` (release), the time of
 // its search index stage (IEHP_TIMINGS) and the index's total size; Pagefind (npm package
-// `pagefind`, fetched with npx) run over the built output folder, limited to the pages iehp's
+// `pagefind`, installed into the work folder) run over the built output folder, limited to the pages iehp's
 // index covers (item and occupation pages, both languages), timed and sized the same way.
 // At --query-size, both are driven in headless Debian chromium: the bytes a first query
 // downloads (empty cache; engine code and index files counted, not the HTML page), and query
 // times once the query's files are in (p50/p95 over every run of every query).
 // Sizes "as a CDN serves them": each file gzip -6 and brotli -5, or as is when that is smaller
-// (Pagefind pre-compresses its binary files).
+// (Pagefind pre-compresses its binary files). Peak memory: maximum resident set size, from
+// GNU time. Pagefind is run at 100,000 items only when asked (--pagefind-sizes): there it
+// outgrew a 24 GB machine (killed at 21 GB resident), which also puts other work at risk.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,7 +47,7 @@ function args() {
     else if (argv[i] === '--work') a.work = v;
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  a.pagefindSizes = a.pagefindSizes || a.sizes;
+  a.pagefindSizes = a.pagefindSizes || a.sizes.filter((n) => n <= 10000);
   if (!a.sizes.includes(a.querySize)) a.sizes.push(a.querySize);
   return a;
 }
@@ -93,32 +95,50 @@ function generate(n, dir) {
   }
 }
 
-// One `iehp build`: seconds of the search index stage and of the whole build.
-function build(bin, root, out) {
+const TIME = '/usr/bin/time';
+
+// Runs a command under GNU time (when installed) for its peak memory: { r, wall, rssMB }.
+function timed(cmd, argv, options) {
+  const rss = path.join(fs.mkdtempSync('/tmp/iehp-bench-time-'), 'rss');
+  const wrap = fs.existsSync(TIME);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(bin, ['build', '--now', NOW, '--root', root, '--out', out], {
+  const r = wrap ? spawnSync(TIME, ['-f', '%M', '-o', rss, cmd, ...argv], options) : spawnSync(cmd, argv, options);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const kb = wrap && fs.existsSync(rss) ? Number(fs.readFileSync(rss, 'utf8').trim().split('\n').pop()) : NaN;
+  return { r, wall, rssMB: kb / 1024 };
+}
+
+// One `iehp build`: seconds of the search index stage and of the whole build, peak memory.
+function build(bin, root, out) {
+  const { r, wall, rssMB } = timed(bin, ['build', '--now', NOW, '--root', root, '--out', out], {
     env: { ...process.env, IEHP_TIMINGS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
   });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`iehp build failed:\n${r.stderr}`);
   const m = r.stderr.match(/search index: ([\d.]+) s/);
   if (!m) throw new Error('no search index timing in the build output');
-  return { index: Number(m[1]), wall };
+  return { index: Number(m[1]), wall, rssMB };
 }
 
 const GLOB = '**/{portals,events,members,programs,occupations}/*/index.html';
 
 function pagefind(out) {
   fs.rmSync(path.join(out, 'pagefind'), { recursive: true, force: true });
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('npx', ['--yes', PAGEFIND, '--site', out, '--output-subdir', 'pagefind', '--glob', GLOB], {
+  // Installed once into the work folder (not the repository's package.json: the registry
+  // mirror lacks Pagefind's other-platform packages, which `npm ci` would then ask for).
+  const prefix = path.join(path.dirname(out), 'pagefind-npm');
+  const exe = path.join(prefix, 'node_modules', '.bin', 'pagefind');
+  if (!fs.existsSync(exe)) {
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', PAGEFIND], { stdio: 'ignore' });
+  }
+  const { r, wall, rssMB } = timed(exe, ['--site', out, '--output-subdir', 'pagefind', '--glob', GLOB], {
     cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 26,
   });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`pagefind failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) {
+    return { error: `failed (${r.signal || `exit ${r.status}`}${Number.isFinite(rssMB) ? `, ${(rssMB / 1024).toFixed(1)} GB resident` : ''})` };
+  }
   const m = r.stdout.match(/Finished in ([\d.]+) seconds/);
   const pages = r.stdout.match(/Indexed (\d+) pages/g).map((s) => Number(s.match(/\d+/)[0])).pop();
-  return { time: m ? Number(m[1]) : wall, pages };
+  return { time: m ? Number(m[1]) : wall, pages, rssMB };
 }
 
 const BENCH_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pagefind</title>
@@ -224,13 +244,15 @@ async function main() {
     const index = walk(path.join(out, 'search', 'data'));
     const row = {
       n, runs, index: median(times.map((t) => t.index)), wall: median(times.map((t) => t.wall)),
-      files: index.length, size: sum(index),
+      rssMB: median(times.map((t) => t.rssMB)), files: index.length, size: sum(index),
     };
     if (a.pagefindSizes.includes(n)) {
       console.error(`${n} items: pagefind…`);
       const pf = pagefind(out);
-      const files = walk(path.join(out, 'pagefind'));
+      const files = pf.error ? [] : walk(path.join(out, 'pagefind'));
       row.pagefind = { ...pf, files: files.length, size: sum(files) };
+    } else {
+      fs.rmSync(path.join(out, 'pagefind'), { recursive: true, force: true });
     }
     builds.push(row);
   }
@@ -256,12 +278,14 @@ async function main() {
   const p = (s) => lines.push(s);
   p(`\nSearch benchmark (one run; ${new Date().toISOString().slice(0, 10)}; ${QUERIES.length} queries)\n`);
   p('Index build and size (iehp: the search index stage of `iehp build`, median of runs; Pagefind: its own run over the built site)');
-  p('| items | iehp index time | iehp index files | iehp size raw / gzip / brotli | Pagefind time | Pagefind files | Pagefind size raw / gzip / brotli |');
-  p('|---|---|---|---|---|---|---|');
+  p('| items | iehp index time | whole build (peak memory) | iehp index files | iehp size raw / gzip / brotli | Pagefind time (peak memory) | Pagefind files | Pagefind size raw / gzip / brotli |');
+  p('|---|---|---|---|---|---|---|---|');
+  const gb = (m) => (Number.isFinite(m) ? `${(m / 1024).toFixed(2)} GB` : '?');
   for (const b of builds) {
     const pf = b.pagefind;
-    p(`| ${b.n.toLocaleString('en')} | ${b.index.toFixed(2)} s (build ${b.wall.toFixed(1)} s) | ${b.files} | ${mb(b.size[0])} / ${mb(b.size[1])} / ${mb(b.size[2])} MB | ` +
-      (pf ? `${pf.time.toFixed(1)} s (${pf.pages} pages) | ${pf.files} | ${mb(pf.size[0])} / ${mb(pf.size[1])} / ${mb(pf.size[2])} MB |` : '– | – | – |'));
+    const theirs = !pf ? 'not run | – | – |' : pf.error ? `${pf.error} | – | – |`
+      : `${pf.time.toFixed(1)} s, ${pf.pages} pages (${gb(pf.rssMB)}) | ${pf.files} | ${mb(pf.size[0])} / ${mb(pf.size[1])} / ${mb(pf.size[2])} MB |`;
+    p(`| ${b.n.toLocaleString('en')} | ${b.index.toFixed(2)} s | ${b.wall.toFixed(1)} s (${gb(b.rssMB)}) | ${b.files} | ${mb(b.size[0])} / ${mb(b.size[1])} / ${mb(b.size[2])} MB | ${theirs}`);
   }
   p(`\nFirst query at ${a.querySize.toLocaleString('en')} items (empty cache; KB as served, gzip / brotli)`);
   p('| query | iehp files | iehp KB | Pagefind files | Pagefind KB | iehp / Pagefind (brotli) |');

@@ -63,12 +63,16 @@ export class Index {
     return p;
   }
 
-  async manifest() {
-    if (!this.m) {
-      this.m = await this.load(this.url);
-      this.stop = new Set(this.m.stop);
-    }
-    return this.m;
+  manifest() {
+    this.mp = this.mp || this.load(this.url).then((m) => {
+      this.m = m;
+      this.stop = new Set(m.stop);
+      return m;
+    }, (e) => {
+      this.mp = null;
+      throw e;
+    });
+    return this.mp;
   }
 
   // Files of the shards holding terms in [lo, hi], from the pages of the manifest.
@@ -185,16 +189,21 @@ export class Index {
     const qs = this.plan(query);
     const active = FACETS.filter((f) => filters[f] && filters[f].length);
     if (!qs.length && !active.length) return null;
-    const ranges = qs.map((q) => {
-      const r = [[q.t, q.prefix ? q.t + HIGH : q.t]];
-      if (q.fuzzy) r.push([q.t.slice(0, 2), q.t.slice(0, 2) + HIGH]);
-      return r;
-    });
+    const load = async (lo, hi) => Promise.all((await this.shardsFor(lo, hi)).map((n) => this.shard(n)));
     const [f] = await Promise.all([
       active.length || counts ? this.facets() : null,
-      ...qs.map(async (q, i) => {
-        const names = new Set((await Promise.all(ranges[i].map(([lo, hi]) => this.shardsFor(lo, hi)))).flat());
-        q.loaded = await Promise.all([...names].map((n) => this.shard(n)));
+      ...qs.map(async (q) => {
+        q.loaded = await load(q.t, q.prefix ? q.t + HIGH : q.t);
+        // A word the index has as typed (or as a prefix) is not also looked for with a typo
+        // beyond the shards already in: that would fetch every shard of its first two letters.
+        const found = q.loaded.some((s) => {
+          const j = lowerBound(s.t, q.t);
+          return j < s.t.length && (s.t[j] === q.t || (q.prefix && s.t[j].startsWith(q.t)));
+        });
+        if (q.fuzzy && !found) {
+          const more = await load(q.t.slice(0, 2), q.t.slice(0, 2) + HIGH);
+          q.loaded = [...new Set([...q.loaded, ...more])];
+        }
       }),
     ]);
     return this.run(qs, filters, f, m);
@@ -406,6 +415,8 @@ function page(root) {
   async function run() {
     const mine = ++seq;
     sync();
+    // Said only when the network is slow, so fast answers are announced once.
+    const slow = setTimeout(() => { if (mine === seq) status.textContent = t('loading'); }, 500);
     try {
       // Counts are shown only with the filters, so the facet table is fetched only for them.
       const r = await index.search(input.value, chosen(), { counts: filters.open });
@@ -428,6 +439,8 @@ function page(root) {
     } catch (e) {
       if (mine === seq) status.textContent = t('error');
       console.error(e);
+    } finally {
+      clearTimeout(slow);
     }
   }
 
@@ -448,7 +461,13 @@ function page(root) {
   if (any) filters.open = true;
   document.getElementById('search-nojs').hidden = true;
   root.hidden = false;
-  if (input.value || any) run(); else status.textContent = t('prompt');
+  if (input.value || any) {
+    run();
+  } else {
+    status.textContent = t('prompt');
+    // Small, and needed by the first keystroke: fetch it while the reader types.
+    index.manifest().catch(() => {});
+  }
 }
 
 if (typeof document !== 'undefined') {
