@@ -145,7 +145,7 @@ pub enum Format {
 }
 
 /// A form a page can carry (front matter `form:`, pages only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageForm {
     /// Employers' inquiry, sent to the host's form handling (Netlify Forms).
     EmployerInquiry,

@@ -54,7 +54,9 @@ pub fn write(cal: &Calendar) -> String {
 /// each event's block between builds: a calendar of every event is rewritten on each edit of
 /// one). `cal.events` is not read.
 pub fn write_with_blocks<'b>(cal: &Calendar, blocks: impl Iterator<Item = &'b str>) -> String {
-    let mut out = String::new();
+    // The calendar of every event runs to megabytes: it is written into one allocation.
+    let blocks: Vec<&str> = blocks.collect();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 1024);
     let mut line = |name: &str, value: &str| fold_into(&mut out, &format!("{name}:{value}"));
     line("BEGIN", "VCALENDAR");
     line("VERSION", "2.0");

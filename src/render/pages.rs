@@ -52,18 +52,25 @@ pub fn locale_of(lang: &str) -> &'static str {
 
 /// One item across its languages: the default-language original and its translations.
 pub struct Entity<'a> {
-    pub original: &'a Item,
-    translations: BTreeMap<&'a str, &'a Item>,
+    pub original: &'a Arc<Item>,
+    translations: BTreeMap<&'a str, &'a Arc<Item>>,
 }
 
 impl<'a> Entity<'a> {
     pub fn shown(&self, lang: &str) -> &'a Item {
+        self.shared(lang)
+    }
+
+    /// What [`Entity::shown`] gives, as the site shares it.
+    fn shared(&self, lang: &str) -> &'a Arc<Item> {
         self.translations.get(lang).copied().unwrap_or(self.original)
     }
 
     /// The original, then each translation in language order.
     pub fn versions(&self) -> impl Iterator<Item = &'a Item> + '_ {
-        std::iter::once(self.original).chain(self.translations.values().copied())
+        std::iter::once(self.original)
+            .chain(self.translations.values().copied())
+            .map(|item| &**item)
     }
 
     /// The page's path below a language root: `about/`, `events/summit/`.
@@ -243,6 +250,19 @@ impl PlanCache {
     }
 }
 
+/// Keeps the `k` entities of `v` that come first by `key`, in that order (a key ties no two).
+fn first_by_key<K: Ord>(v: &mut Vec<usize>, k: usize, key: impl Fn(usize) -> K) {
+    if k == 0 {
+        v.clear();
+        return;
+    }
+    if v.len() > k {
+        v.select_nth_unstable_by_key(k - 1, |i| key(*i));
+        v.truncate(k);
+    }
+    v.sort_unstable_by_key(|i| key(*i));
+}
+
 /// A digest of everything a [`Layout`] is made from: each item's key, places, professions and
 /// what sorts it (for events their dates, for the rest their title, in every language: a
 /// translation's title sorts it in its language's lists), the occupations, the languages and the
@@ -260,7 +280,7 @@ fn layout_signature(site: &Site, now: Date) -> u64 {
         )
             .hash(&mut h);
         // A page's form gives it a thank-you page.
-        format!("{:?}", item.form).hash(&mut h);
+        item.form.hash(&mut h);
         match item.event() {
             // Event lists go by date; an event's rank among titles orders nothing.
             Some(e) if item.collection == Collection::Events => (e.start, e.end).hash(&mut h),
@@ -568,25 +588,18 @@ impl<'a> Plan<'a> {
         cache
             .entries
             .retain(|_, e| e.used.load(Ordering::Relaxed) == generation);
-        let missing = self.langs.len() * self.entities.len() - cache.entries.len();
-        if missing == 0 {
-            return;
-        }
-        let shared: HashMap<usize, &Arc<Item>> =
-            self.site.items.iter().map(|item| (address(item), item)).collect();
-        for (l, lang) in self.langs.iter().enumerate() {
-            for (i, entity) in self.entities.iter().enumerate() {
-                let addr = address(entity.shown(lang.code));
-                if let Some(item) = shared.get(&addr) {
-                    cache.entries.entry((l, addr)).or_insert_with(|| CacheEntry {
-                        _item: Arc::clone(item),
-                        card: lang.cards[i].clone(),
-                        card_digest: lang.card_digests[i],
-                        event_block: lang.event_blocks[i].clone(),
-                        sort_key: lang.sort_keys[i].clone(),
-                        used: AtomicU64::new(generation),
-                    });
-                }
+        // What is missing now is what was made afresh.
+        for (l, (lang, fresh)) in self.langs.iter().zip(&self.fresh).enumerate() {
+            for &i in fresh {
+                let item = self.entities[i].shared(lang.code);
+                cache.entries.entry((l, address(item))).or_insert_with(|| CacheEntry {
+                    _item: Arc::clone(item),
+                    card: lang.cards[i].clone(),
+                    card_digest: lang.card_digests[i],
+                    event_block: lang.event_blocks[i].clone(),
+                    sort_key: lang.sort_keys[i].clone(),
+                    used: AtomicU64::new(generation),
+                });
             }
         }
     }
@@ -1040,25 +1053,23 @@ impl<'a> Plan<'a> {
     }
 
     fn home(&self, lang: &Lang) -> Result<HomeView> {
-        let all: Vec<usize> = (0..self.entities.len()).collect();
-        let (others, events) = self.ordered(lang, all);
+        // The first few of two orders, picked without sorting every item (the dev server
+        // builds this page after every edit): upcoming events soonest first, as in `ordered`;
+        // resources with the newest facts first, then in list order.
         let cards = &lang.cards;
-        let upcoming: Vec<Card> = events
-            .iter()
-            .filter(|i| cards[**i].status == "upcoming")
-            .take(HOME_UPCOMING)
-            .map(|i| Card::clone(&cards[*i]))
+        let collection = |i: usize| self.entities[i].original.collection;
+        let mut upcoming: Vec<usize> = (0..self.entities.len())
+            .filter(|i| collection(*i) == Collection::Events && cards[*i].status == "upcoming")
             .collect();
-        let mut resources: Vec<usize> = others
-            .into_iter()
-            .filter(|i| self.entities[*i].original.collection != Collection::Pages)
+        first_by_key(&mut upcoming, HOME_UPCOMING, |i| (self.starts[i], i));
+        let upcoming: Vec<Card> = upcoming.iter().map(|i| Card::clone(&cards[*i])).collect();
+        let mut resources: Vec<usize> = (0..self.entities.len())
+            .filter(|i| !matches!(collection(*i), Collection::Events | Collection::Pages))
             .collect();
-        resources.sort_by_key(|i| std::cmp::Reverse(self.entities[*i].original.reviewed));
-        let newest = resources
-            .iter()
-            .take(HOME_NEWEST)
-            .map(|i| Card::clone(&cards[*i]))
-            .collect();
+        first_by_key(&mut resources, HOME_NEWEST, |i| {
+            (std::cmp::Reverse(self.entities[i].original.reviewed), lang.rank[i])
+        });
+        let newest = resources.iter().map(|i| Card::clone(&cards[*i])).collect();
         let mut professions: Vec<OccupationLink> = self
             .site
             .occupations
@@ -1609,6 +1620,18 @@ mod tests {
         let d = |s: &str| s.parse::<Date>().unwrap();
         assert!(is_stale(d("2021-09-30"), d("2025-01-01"), 12));
         assert!(!is_stale(d("2024-06-01"), d("2025-01-01"), 12));
+    }
+
+    #[test]
+    fn first_by_key_keeps_the_first_few_in_order() {
+        let mut v: Vec<usize> = vec![5, 3, 9, 1, 7, 2];
+        first_by_key(&mut v, 3, |i| std::cmp::Reverse(i));
+        assert_eq!(v, [9, 7, 5]);
+        let mut v: Vec<usize> = vec![4, 2];
+        first_by_key(&mut v, 3, |i| i);
+        assert_eq!(v, [2, 4]);
+        first_by_key(&mut v, 0, |i| i);
+        assert!(v.is_empty());
     }
 
     #[test]

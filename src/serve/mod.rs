@@ -143,8 +143,14 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     };
     let mut debounce = Debounce::new(opts.quiet, watch::LONGEST);
     let mut touched = Touched::default();
+    // When to hand freed memory back to the system, once things are quiet.
+    let mut tidy_at: Option<Instant> = None;
     loop {
-        let msg = match debounce.deadline() {
+        let deadline = match (debounce.deadline(), tidy_at) {
+            (Some(d), Some(t)) => Some(d.min(t)),
+            (d, t) => d.or(t),
+        };
+        let msg = match deadline {
             Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
@@ -159,13 +165,19 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 indexer.running = false;
                 index_ready(&mut builder, &shared, generation, index, took, &opts);
                 indexer.start(&builder);
+                tidy_at = Some(Instant::now() + TIDY_AFTER);
             }
             Err(RecvTimeoutError::Timeout) => {}
+        }
+        if tidy_at.is_some_and(|t| t <= Instant::now()) && debounce.deadline().is_none() {
+            tidy_at = None;
+            return_freed_memory();
         }
         if debounce.due(Instant::now()) && !touched.is_empty() {
             let batch = std::mem::take(&mut touched);
             rebuild(&mut builder, &shared, &batch, &opts);
             indexer.start(&builder);
+            tidy_at = Some(Instant::now() + TIDY_AFTER);
             // A `content/` or `themes/` folder that appeared since is watched from now on.
             for dir in ["content", "themes"].map(|d| root.join(d)) {
                 if dir.is_dir() && !watched.contains(&dir) {
@@ -249,6 +261,21 @@ fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &Ser
         }
         Err(e) => report_failure(shared, &e),
     }
+}
+
+/// How long the server must be quiet after a rebuild or a new search index before it returns
+/// the memory they freed.
+const TIDY_AFTER: Duration = Duration::from_millis(250);
+
+/// Returns memory freed since the last time to the system now, while nothing waits. The
+/// allocator would otherwise do it a second after the memory was freed, in whatever thread
+/// allocates next: after a search index build (hundreds of megabytes at 10,000 items), that is
+/// the next rebuild, which it stalled by 5 to 15 ms.
+fn return_freed_memory() {
+    // SAFETY: `mi_collect` takes a flag and touches only the allocator's own state; calling it
+    // from any thread at any time is allowed. When mimalloc is not the global allocator (unit
+    // tests), it tidies mimalloc's empty heap and nothing else.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Lowers the calling thread's priority, so that the search index, built in the background,

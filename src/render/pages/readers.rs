@@ -62,8 +62,7 @@ impl PageKind {
 /// calendar entry spanning a whole month or year would claim a date nobody knows, so such events
 /// get no calendar entry (their pages say so).
 pub fn calendar_when(e: &Event, tz: &jiff::tz::TimeZone) -> Option<ics::When> {
-    let vague = |m: Moment| matches!(m, Moment::Year(_) | Moment::Month(_));
-    if vague(e.start) || e.end.is_some_and(vague) {
+    if !in_calendars(e) {
         return None;
     }
     Some(match (e.start, e.end) {
@@ -82,6 +81,12 @@ pub fn calendar_when(e: &Event, tz: &jiff::tz::TimeZone) -> Option<ics::When> {
             }),
         },
     })
+}
+
+/// Whether an event goes into calendars: one known only to the month or year has no day to show.
+fn in_calendars(e: &Event) -> bool {
+    let vague = |m: Moment| matches!(m, Moment::Year(_) | Moment::Month(_));
+    !vague(e.start) && !e.end.is_some_and(vague)
 }
 
 /// A moment as schema.org writes dates: `2025-11-22T09:30:00-05:00` in the site's zone, or just
@@ -150,13 +155,7 @@ impl<'a> Plan<'a> {
 
     /// Whether a calendar has any event; cheap, as list pages ask it for their links.
     fn calendar_has_events(&self, province: Option<Province>) -> bool {
-        let tz = &self.site.config.timezone;
-        let dated = |i: &usize| {
-            self.entities[*i]
-                .original
-                .event()
-                .is_some_and(|e| calendar_when(e, tz).is_some())
-        };
+        let dated = |i: &usize| self.entities[*i].original.event().is_some_and(in_calendars);
         let listed = |p: Province| self.by_province.get(&p).into_iter().flatten().any(dated);
         match province {
             None => (0..self.entities.len()).any(|i| dated(&i)),
@@ -167,7 +166,6 @@ impl<'a> Plan<'a> {
     /// Events with a known day in a calendar, soonest first: every event, or a province's own
     /// and the national ones (as its page lists them).
     pub(super) fn calendar_events(&self, province: Option<Province>) -> Vec<usize> {
-        let tz = &self.site.config.timezone;
         let mut idx: Vec<usize> = match province {
             None => (0..self.entities.len()).collect(),
             Some(p) => {
@@ -180,19 +178,9 @@ impl<'a> Plan<'a> {
                 v
             }
         };
-        idx.retain(|i| {
-            self.entities[*i]
-                .original
-                .event()
-                .is_some_and(|e| calendar_when(e, tz).is_some())
-        });
-        idx.sort_by_cached_key(|i| {
-            let e = self.entities[*i]
-                .original
-                .event()
-                .map(|e| first_instant(e.start, tz));
-            (e, *i)
-        });
+        idx.retain(|i| self.entities[*i].original.event().is_some_and(in_calendars));
+        // `starts` holds each event's first instant.
+        idx.sort_unstable_by_key(|i| (self.starts[*i], *i));
         idx
     }
 
@@ -449,6 +437,14 @@ impl<'a> Plan<'a> {
         let mut idx: Vec<usize> = (0..self.entities.len())
             .filter(|i| collections.contains(&self.entities[*i].original.collection))
             .collect();
+        // Only items reviewed no earlier than the FEED_SIZE-th newest can be in the feed; the
+        // full order is worked out for those alone (the dev server does this after every edit).
+        if idx.len() > FEED_SIZE {
+            let mut dates: Vec<Date> = idx.iter().map(|i| self.entities[*i].original.reviewed).collect();
+            let (_, cutoff, _) = dates.select_nth_unstable_by(FEED_SIZE - 1, |a, b| b.cmp(a));
+            let cutoff = *cutoff;
+            idx.retain(|i| self.entities[*i].original.reviewed >= cutoff);
+        }
         // Newest facts first; among events checked on the same day, the latest event first.
         idx.sort_by_cached_key(|i| {
             let original = self.entities[*i].original;
