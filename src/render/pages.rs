@@ -592,14 +592,17 @@ impl<'a> Plan<'a> {
         for (l, (lang, fresh)) in self.langs.iter().zip(&self.fresh).enumerate() {
             for &i in fresh {
                 let item = self.entities[i].shared(lang.code);
-                cache.entries.entry((l, address(item))).or_insert_with(|| CacheEntry {
-                    _item: Arc::clone(item),
-                    card: lang.cards[i].clone(),
-                    card_digest: lang.card_digests[i],
-                    event_block: lang.event_blocks[i].clone(),
-                    sort_key: lang.sort_keys[i].clone(),
-                    used: AtomicU64::new(generation),
-                });
+                cache
+                    .entries
+                    .entry((l, address(item)))
+                    .or_insert_with(|| CacheEntry {
+                        _item: Arc::clone(item),
+                        card: lang.cards[i].clone(),
+                        card_digest: lang.card_digests[i],
+                        event_block: lang.event_blocks[i].clone(),
+                        sort_key: lang.sort_keys[i].clone(),
+                        used: AtomicU64::new(generation),
+                    });
             }
         }
     }
@@ -1067,7 +1070,10 @@ impl<'a> Plan<'a> {
             .filter(|i| !matches!(collection(*i), Collection::Events | Collection::Pages))
             .collect();
         first_by_key(&mut resources, HOME_NEWEST, |i| {
-            (std::cmp::Reverse(self.entities[i].original.reviewed), lang.rank[i])
+            (
+                std::cmp::Reverse(self.entities[i].original.reviewed),
+                lang.rank[i],
+            )
         });
         let newest = resources.iter().map(|i| Card::clone(&cards[*i])).collect();
         let mut professions: Vec<OccupationLink> = self
@@ -1625,7 +1631,7 @@ mod tests {
     #[test]
     fn first_by_key_keeps_the_first_few_in_order() {
         let mut v: Vec<usize> = vec![5, 3, 9, 1, 7, 2];
-        first_by_key(&mut v, 3, |i| std::cmp::Reverse(i));
+        first_by_key(&mut v, 3, std::cmp::Reverse);
         assert_eq!(v, [9, 7, 5]);
         let mut v: Vec<usize> = vec![4, 2];
         first_by_key(&mut v, 3, |i| i);

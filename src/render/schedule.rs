@@ -68,12 +68,9 @@ pub fn next_change(site: &Site, now: Date) -> NextChange {
         {
             consider(&mut best, now, day_after, item, Why::Past);
         }
-        let stale = *stale_from.entry(item.reviewed).or_insert_with(|| {
-            item.reviewed
-                .checked_add(months)
-                .and_then(|d| d.tomorrow())
-                .ok()
-        });
+        let stale = *stale_from
+            .entry(item.reviewed)
+            .or_insert_with(|| item.reviewed.checked_add(months).and_then(|d| d.tomorrow()).ok());
         if let Some(stale) = stale {
             consider(&mut best, now, stale, item, Why::Stale);
         }
@@ -134,7 +131,10 @@ mod tests {
 
         let next = next_change(&site, now("2025-03-29"));
         assert_eq!(next.next_change.as_deref(), Some("2025-04-02"));
-        assert_eq!(next.reason.as_deref(), Some("content/events/z.md becomes a past event"));
+        assert_eq!(
+            next.reason.as_deref(),
+            Some("content/events/z.md becomes a past event")
+        );
 
         let next = next_change(&site, now("2025-04-02"));
         assert_eq!(next.next_change, None);

@@ -72,6 +72,9 @@ pub struct Delta {
     pub planned: usize,
 }
 
+/// Files by output path.
+type Files = HashMap<String, Arc<[u8]>, ahash::RandomState>;
+
 /// What a page was made from, to compare with what it would be made from now: its template's
 /// stamp and its inputs.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,12 +144,12 @@ pub struct Builder {
     /// The signature of that plan's layout while the plan cache holds it: the next plan, if it
     /// takes the same layout, has the same pages at the same places.
     pages_layout: Option<u64>,
-    /// The files that are not pages (the theme's static files, the search index, the schedule
-    /// of the next change) as last published: output path -> bytes.
-    others: HashMap<String, Arc<[u8]>>,
+    /// The files that are not pages nor the search index (the theme's static files, the
+    /// schedule of the next change) as last published: output path -> bytes.
+    derived: Files,
     /// The search index as last published: its manifest's URL and its files.
     manifest: Option<String>,
-    index_files: HashSet<String>,
+    index: Files,
     /// Counts good builds whose content changed: an index job is current while it is the last.
     generation: u64,
     /// The generation whose index is published.
@@ -165,9 +168,9 @@ impl Builder {
             cache: PlanCache::default(),
             pages: Vec::new(),
             pages_layout: None,
-            others: HashMap::new(),
+            derived: Files::default(),
             manifest: None,
-            index_files: HashSet::new(),
+            index: Files::default(),
             generation: 0,
             published_generation: 0,
         }
@@ -262,13 +265,25 @@ impl Builder {
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
             Some(mut check) => {
-                // Pages whose template changed, whatever they show.
+                // Pages whose template changed, whatever they show. (Calendars and feeds have
+                // no template: both sides say 0.)
                 let old = self.good.as_ref().map(|g| &g.compiled.stamps);
-                for (k, page) in plan.pages.iter().enumerate() {
-                    // (Calendars and feeds have no template: both sides say 0.)
-                    let before = old.map(|o| o.get(page.template).copied().unwrap_or(0));
-                    if before != Some(stamp(page.template)) {
-                        check.push(k);
+                let changed: HashSet<&str> = stamps
+                    .iter()
+                    .filter(|(name, stamp)| old.and_then(|o| o.get(*name)) != Some(stamp))
+                    .map(|(name, _)| name.as_str())
+                    .chain(
+                        old.into_iter()
+                            .flatten()
+                            .filter(|(name, _)| !stamps.contains_key(*name))
+                            .map(|(name, _)| name.as_str()),
+                    )
+                    .collect();
+                if old.is_none() || !changed.is_empty() {
+                    for (k, page) in plan.pages.iter().enumerate() {
+                        if old.is_none() || changed.contains(page.template) {
+                            check.push(k);
+                        }
                     }
                 }
                 check.sort_unstable();
@@ -342,44 +357,61 @@ impl Builder {
             all.iter().map(|(out, _)| out.as_str()).collect()
         };
         let mut put = Vec::new();
-        // Files that are not pages of the plan: the search index (as last published), the
+        // Files that are not pages of the plan: the search index when this build makes it, the
         // schedule of the next change, the theme's static files.
-        let mut others: HashMap<String, Arc<[u8]>> = self
-            .index_files
-            .iter()
-            .filter_map(|p| self.others.get(p).map(|b| (p.clone(), b.clone())))
-            .collect();
-        let first_index_files: Vec<OutputFile> = first_index
-            .as_ref()
-            .map(|index| index.files.clone())
-            .unwrap_or_default();
-        let derived = first_index_files
-            .into_iter()
-            .chain(std::iter::once(OutputFile::new("next-change.json", next_change)))
-            .chain(
-                theme
-                    .statics
-                    .iter()
-                    .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
-            );
-        for file in derived {
-            let out = file.path.clone();
-            let clash = if fast {
+        let clashes_with_a_page = |out: &str, before: bool| {
+            if fast {
                 // The pages are the last build's, which a file made then did not clash with.
-                !self.others.contains_key(&out) && self.pages.iter().any(|(p, _)| *p == out)
+                !before && self.pages.iter().any(|(p, _)| *p == out)
             } else {
-                page_paths.contains(out.as_str())
-            };
-            if clash || others.contains_key(&out) {
+                page_paths.contains(out)
+            }
+        };
+        let mut new_index: Option<Files> = None;
+        if let Some(index) = &first_index {
+            let mut files = Files::default();
+            for file in &index.files {
+                if clashes_with_a_page(&file.path, false) || files.contains_key(&file.path) {
+                    return Err(render::duplicate(&file.path));
+                }
+                let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
+                if self.index.get(&file.path) != Some(&bytes) {
+                    put.push(file.clone());
+                }
+                files.insert(file.path.clone(), bytes);
+            }
+            remove.extend(self.index.keys().filter(|k| !files.contains_key(*k)).cloned());
+            new_index = Some(files);
+        }
+        let index_now = new_index.as_ref().unwrap_or(&self.index);
+        let mut derived = Files::default();
+        let files = std::iter::once(OutputFile::new("next-change.json", next_change)).chain(
+            theme
+                .statics
+                .iter()
+                .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
+        );
+        for file in files {
+            let out = file.path.clone();
+            let before = self.derived.get(&out);
+            if clashes_with_a_page(&out, before.is_some())
+                || index_now.contains_key(&out)
+                || derived.contains_key(&out)
+            {
                 return Err(render::duplicate(&out));
             }
             let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
-            if self.others.get(&out) != Some(&bytes) {
+            if before != Some(&bytes) {
                 put.push(file);
             }
-            others.insert(out, bytes);
+            derived.insert(out, bytes);
         }
-        remove.extend(self.others.keys().filter(|k| !others.contains_key(*k)).cloned());
+        remove.extend(
+            self.derived
+                .keys()
+                .filter(|k| !derived.contains_key(*k) && !index_now.contains_key(*k))
+                .cloned(),
+        );
         drop(page_paths);
 
         put.extend(written);
@@ -420,14 +452,14 @@ impl Builder {
             self.pages = all;
         }
         self.pages_layout = Some(signature);
-        self.others = others;
+        self.derived = derived;
         // The previous site is dropped only now: until the comparison above was done, its items
         // had to keep their addresses (see `render::pages::inputs`).
         if !touched.is_empty() || self.good.is_none() {
             self.generation += 1;
         }
         if let Some(index) = first_index {
-            self.index_files = index.files.iter().map(|f| f.path.clone()).collect();
+            self.index = new_index.unwrap_or_default();
             self.manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
             self.published_generation = self.generation;
         }
@@ -467,19 +499,18 @@ impl Builder {
             base_path: base_path.clone(),
             ..Delta::default()
         };
-        let new: HashSet<String> = index.files.iter().map(|f| f.path.clone()).collect();
-        for path in self.index_files.difference(&new) {
-            self.others.remove(path);
-            delta.remove.push(path.clone());
-        }
+        let mut files = Files::default();
         for file in index.files {
             let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
-            if self.others.get(&file.path) != Some(&bytes) {
-                self.others.insert(file.path.clone(), bytes);
-                delta.put.push(file);
+            if self.index.get(&file.path) != Some(&bytes) {
+                delta.put.push(OutputFile::new(file.path.clone(), file.bytes));
             }
+            files.insert(file.path, bytes);
         }
-        self.index_files = new;
+        delta
+            .remove
+            .extend(self.index.keys().filter(|k| !files.contains_key(*k)).cloned());
+        self.index = files;
         self.manifest = Some(format!("{base_path}{}", index.manifest));
         self.published_generation = generation;
         Some(delta)
