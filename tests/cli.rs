@@ -1,4 +1,6 @@
 //! Integration tests: copy a fixture site to a temporary folder and run the real `iehp` binary.
+//! One test binary: what readers get (cli/readers.rs), search (cli/search.rs) and the dev server
+//! (cli/serve.rs) are modules of it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -97,6 +99,14 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
                 std::fs::read(e.path()).unwrap(),
             )
         })
+        .collect()
+}
+
+/// Every file under `dir`, relative `/`-separated path -> bytes.
+fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
         .collect()
 }
 
@@ -1134,3 +1144,6 @@ fn check_only_shows_warnings_for_the_given_files() {
 }
 #[path = "cli/search.rs"]
 mod search;
+
+#[path = "cli/serve.rs"]
+mod serve;

@@ -3,14 +3,6 @@
 
 use super::*;
 
-/// Every file under `dir`, relative `/`-separated path -> bytes.
-fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    snapshot(dir)
-        .into_iter()
-        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
-        .collect()
-}
-
 fn manifest_of(html: &str) -> String {
     let start = html
         .find("data-manifest=\"")

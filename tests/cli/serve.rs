@@ -3,31 +3,18 @@
 //! Waits poll with time limits; nothing sleeps a fixed time except where a test shows that
 //! something does *not* happen.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const NOW: &str = "2025-09-01";
+use super::*;
 /// Long enough for a loaded CI machine; polls end as soon as the condition holds.
 const PATIENCE: Duration = Duration::from_secs(30);
 const SCRIPT_TAG: &str = "<script src=\"/__iehp/livereload.js\"";
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A running `iehp serve` on a copy of a fixture site.
 struct Served {
@@ -187,7 +174,7 @@ impl Served {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        snapshot(&out.path().join("site"))
+        files_under(&out.path().join("site"))
     }
 
     /// Asserts that every file the server serves is the file a clean `iehp build` of the same
@@ -260,24 +247,6 @@ fn wait(what: &str, mut done: impl FnMut() -> bool) {
         assert!(started.elapsed() < PATIENCE, "gave up waiting for {what}");
         std::thread::sleep(Duration::from_millis(10));
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// The page as built: without the line the dev server adds.
