@@ -8,7 +8,6 @@ use jiff::civil::Date;
 
 use crate::content::{self, LoadOptions, model::Site};
 use crate::error::{Error, Result};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::output::{self, OutputFile, Staging};
@@ -79,17 +78,8 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
 
 /// Renders the whole site into memory, sorted by path (for `check` and tests).
 pub fn render_to_vec(loaded: &Loaded) -> Result<Vec<OutputFile>> {
-    let files = Mutex::new(Vec::new());
-    render::render_site(&loaded.site, &loaded.theme, loaded.now, &|f| {
-        files
-            .lock()
-            .map_err(|_| Error::Usage("a render thread failed".into()))?
-            .push(f);
-        Ok(())
-    })?;
-    let mut files = files
-        .into_inner()
-        .map_err(|_| Error::Usage("a render thread failed".into()))?;
+    let mut files =
+        render::collect(|sink| render::render_site(&loaded.site, &loaded.theme, loaded.now, sink))?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -246,31 +246,25 @@ fn request(agent: &ureq::Agent, url: &str) -> Outcome {
     {
         answer = agent.get(url).call();
     }
-    match answer {
+    let (status, location, error) = match answer {
         Ok(r) => {
             let status = r.status().as_u16();
+            // Only a redirect's `Location` says something about the link.
             let location = r
                 .headers()
                 .get("location")
                 .and_then(|v| v.to_str().ok())
+                .filter(|_| (300..400).contains(&status))
                 .map(|l| absolute(url, l));
-            Outcome {
-                status,
-                location: if (300..400).contains(&status) {
-                    location
-                } else {
-                    None
-                },
-                error: None,
-                checked,
-            }
+            (status, location, None)
         }
-        Err(e) => Outcome {
-            status: 0,
-            location: None,
-            error: Some(e.to_string()),
-            checked,
-        },
+        Err(e) => (0, None, Some(e.to_string())),
+    };
+    Outcome {
+        status,
+        location,
+        error,
+        checked,
     }
 }
 

@@ -193,6 +193,20 @@ impl Templates {
 /// Renders the whole site, handing each finished file to `sink` (from several threads at once):
 /// pages in every language, the sitemap, robots.txt and the theme's static files. Returns the
 /// number of files.
+/// Runs `render` with a sink that gathers the files it hands over, and returns them in the order
+/// they came (which, rendering being parallel, is any order).
+pub fn collect<T>(
+    render: impl FnOnce(&(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<T>,
+) -> Result<Vec<OutputFile>> {
+    let failed = || Error::Usage("a render thread failed".into());
+    let files = std::sync::Mutex::new(Vec::new());
+    render(&|f| {
+        files.lock().map_err(|_| failed())?.push(f);
+        Ok(())
+    })?;
+    files.into_inner().map_err(|_| failed())
+}
+
 pub fn render_site(
     site: &Site,
     theme: &Theme,

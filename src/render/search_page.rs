@@ -113,28 +113,21 @@ pub fn view(plan: &Plan, lang: &Lang) -> Result<SearchView> {
         .iter()
         .map(|l| Ok(option(l, lang.tr(&format!("search_lang_{l}"))?)))
         .collect::<Result<Vec<_>>>()?;
-    let facets = vec![
-        Facet {
-            name: "type".into(),
-            legend: lang.tr("search_facet_type")?,
-            options: kinds,
-        },
-        Facet {
-            name: "province".into(),
-            legend: lang.tr("search_facet_province")?,
-            options: provinces,
-        },
-        Facet {
-            name: "status".into(),
-            legend: lang.tr("search_facet_status")?,
-            options: statuses,
-        },
-        Facet {
-            name: "lang".into(),
-            legend: lang.tr("search_facet_language")?,
-            options: languages,
-        },
-    ];
+    let facets = [
+        ("type", "search_facet_type", kinds),
+        ("province", "search_facet_province", provinces),
+        ("status", "search_facet_status", statuses),
+        ("lang", "search_facet_language", languages),
+    ]
+    .into_iter()
+    .map(|(name, legend, options)| {
+        Ok(Facet {
+            name: name.into(),
+            legend: lang.tr(legend)?,
+            options,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
     let professions = site
         .occupations
         .iter()

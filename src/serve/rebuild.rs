@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::civil::Date;
@@ -416,19 +416,9 @@ impl Builder {
 
         put.extend(written);
         let rendered = todo.len();
-        let files = Mutex::new(Vec::with_capacity(rendered));
-        render::render_with_contexts(&plan, templates, todo, &|f| {
-            files
-                .lock()
-                .map_err(|_| Error::Usage("a render thread failed".into()))?
-                .push(f);
-            Ok(())
-        })?;
-        put.extend(
-            files
-                .into_inner()
-                .map_err(|_| Error::Usage("a render thread failed".into()))?,
-        );
+        put.extend(render::collect(|sink| {
+            render::render_with_contexts(&plan, templates, todo, sink)
+        })?);
         site::stage_time("serve: render", t2);
 
         let style_swaps = self.style_swaps(touched, &theme, assets);
