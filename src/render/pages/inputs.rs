@@ -57,20 +57,6 @@ fn digest_of(value: &impl Debug) -> u64 {
 }
 
 impl Plan<'_> {
-    /// The inputs of every page, in the order of [`Plan::pages`].
-    pub fn all_inputs(&self) -> Result<Vec<Inputs>> {
-        let occupations: HashMap<&str, u64> = self
-            .site
-            .occupations
-            .iter()
-            .map(|o| (o.code.as_str(), digest_of(o)))
-            .collect();
-        self.pages
-            .par_iter()
-            .map(|page| self.inputs(page, &occupations))
-            .collect()
-    }
-
     /// The inputs of the pages at these places in [`Plan::pages`].
     pub fn inputs_of(&self, pages: &[usize]) -> Result<Vec<Inputs>> {
         let occupations: HashMap<&str, u64> = self
