@@ -292,9 +292,85 @@ fn key_on_line(line: &str) -> Option<(String, Option<usize>)> {
     Some((key.to_string(), value_col))
 }
 
+/// A plain value whose end YAML reads as a comment: `title: Webinar #3` means the title
+/// "Webinar". Editors write `#` for numbers and channels; YAML drops it and what follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CutValue {
+    /// 1-based line and column of the `#`.
+    pub pos: Pos,
+    /// The field's name, or `None` for an item of a list (`- value #x`).
+    pub key: Option<String>,
+    /// What YAML keeps, and what it drops.
+    pub kept: String,
+    pub dropped: String,
+}
+
+/// Finds [`CutValue`]s line by line. Quoted, flow (`[...]`, `{...}`) and block (`|`, `>`)
+/// values keep their `#`, and a comment on a line of its own or after an empty value is plainly
+/// one, so neither is reported.
+pub fn cut_values(text: &str) -> Vec<CutValue> {
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line.trim_start_matches([' ', '\t']);
+        let mut is_item = false;
+        while let Some(after) = rest.strip_prefix("- ") {
+            rest = after.trim_start_matches(' ');
+            is_item = true;
+        }
+        let (key, value) = match key_on_line(rest) {
+            Some((key, Some(col))) => (Some(key), &rest[col..]),
+            Some((_, None)) => continue,
+            None if is_item => (None, rest),
+            None => continue,
+        };
+        if value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#', '%', '@', '`']) {
+            continue;
+        }
+        let Some(at) = value.find(" #").or_else(|| value.find("\t#")) else {
+            continue;
+        };
+        let col = line.len() - value.len() + at + 2;
+        found.push(CutValue {
+            pos: Pos { line: i + 1, col },
+            key,
+            kept: value[..at].trim_end().to_string(),
+            dropped: value[at..].trim_start().to_string(),
+        });
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_cut_short_by_a_comment_are_found() {
+        let text = "title: Webinar #3\nsummary: \"Quoted #1\"\n# a comment\nformat: online\nkey: # empty\npartners:\n  - Team #2\n  - \"Kept #4\"\nlist: [a, b] # flow\nurl: https://e.org/#top\n";
+        let cut = cut_values(text);
+        assert_eq!(
+            cut,
+            vec![
+                CutValue {
+                    pos: Pos { line: 1, col: 16 },
+                    key: Some("title".into()),
+                    kept: "Webinar".into(),
+                    dropped: "#3".into(),
+                },
+                CutValue {
+                    pos: Pos { line: 7, col: 10 },
+                    key: None,
+                    kept: "Team".into(),
+                    dropped: "#2".into(),
+                },
+            ]
+        );
+        // What the parser makes of the same text agrees.
+        let Node::Map(map) = parse(text).unwrap() else {
+            panic!()
+        };
+        assert_eq!(map[0].1, Node::Str("Webinar".into()));
+    }
 
     #[test]
     fn parses_scalars_and_keeps_key_order() {

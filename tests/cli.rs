@@ -848,6 +848,38 @@ fn check_passes_a_clean_site_and_strict_fails_on_warnings() {
 }
 
 #[test]
+fn check_warns_when_a_hash_cuts_a_value_short() {
+    let site = Site::fixture("valid");
+    site.write(
+        "content/events/webinar-3.md",
+        "---\ntitle: Webinar #3\nprovince: ON\nstart: 2025-10-01\nformat: online\nsource: https://e.org\nreviewed: 2025-08-01\n---\n",
+    );
+    site.write(
+        "content/data/draws.yaml",
+        format!(
+            "{}\n# a comment of its own is fine\n",
+            std::fs::read_to_string(site.root().join("content/data/draws.yaml")).unwrap()
+        ),
+    );
+    let out = site.iehp(&["check", "--now", NOW]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "valid YAML, so not an error:\n{text}");
+    assert!(
+        text.contains(
+            "content/events/webinar-3.md:2:16: warning: field \"title\": YAML reads \"#3\" as a comment, so the value is \"Webinar\"; if it belongs to the value, put the whole value in quotes (\"Webinar #3\")"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("as a comment").count(), 1, "{text}");
+    // The build takes the value as YAML reads it.
+    site.build_ok();
+    assert!(
+        site.read("events/webinar-3/index.html")
+            .contains("<h1>Webinar</h1>")
+    );
+}
+
+#[test]
 fn check_warns_about_likely_duplicates_and_missing_recordings() {
     let site = Site::fixture("valid");
     site.write(

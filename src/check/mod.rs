@@ -2,6 +2,7 @@
 //! `--external`), stale facts, likely duplicates and past events without a recording. Writes
 //! nothing into the output folder; `--external` keeps its results in a cache file.
 
+pub mod comments;
 pub mod editorial;
 pub mod external;
 pub mod links;
@@ -57,6 +58,18 @@ impl Findings {
 /// Runs every check. Content and template problems become findings, not an early exit, so
 /// `--format github` can show them on their lines; only I/O failures are errors.
 pub fn run(opts: &CheckOptions) -> Result<Findings> {
+    let mut findings = checks(opts)?;
+    // Values cut short by a comment are often why a field is missing or wrong: shown either way.
+    findings.diagnostics.extend(comments::check(&opts.build.root));
+    findings.diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+    findings.diagnostics.dedup();
+    Ok(findings)
+}
+
+fn checks(opts: &CheckOptions) -> Result<Findings> {
     let mut findings = Findings::default();
     let loaded = match site::load(&opts.build) {
         Ok(l) => l,
@@ -98,11 +111,6 @@ pub fn run(opts: &CheckOptions) -> Result<Findings> {
             .diagnostics
             .extend(external::check(&targets, &external::ExternalOptions::new(cache))?);
     }
-    findings.diagnostics.sort_by(|a, b| {
-        (&a.path, a.line, a.col, a.severity, &a.message)
-            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-    });
-    findings.diagnostics.dedup();
     Ok(findings)
 }
 
