@@ -13,9 +13,22 @@ pub use shards::IndexFiles;
 
 /// Builds the whole index of the site the plan describes.
 pub fn build(plan: &Plan) -> Result<IndexFiles> {
+    build_unless(plan, &|| false)
+        .map(|files| files.ok_or_else(|| crate::error::Error::Usage("the search index was stopped".into())))?
+}
+
+/// [`build`], which gives up between its stages, returning `None`, once `stop` says so: the
+/// dev server stops building an index that an edit has made out of date.
+pub fn build_unless(plan: &Plan, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<IndexFiles>> {
     let t0 = std::time::Instant::now();
     let docs = index::documents(plan)?;
+    if stop() {
+        return Ok(None);
+    }
     let postings = index::invert(&docs);
+    if stop() {
+        return Ok(None);
+    }
     let site = plan.site();
     let labels = shards::Labels {
         languages: &site.config.languages,
@@ -23,5 +36,5 @@ pub fn build(plan: &Plan) -> Result<IndexFiles> {
     };
     let files = shards::files(&docs, &postings, &labels);
     crate::site::stage_time("search index", t0);
-    Ok(files)
+    Ok(Some(files))
 }

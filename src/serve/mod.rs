@@ -12,6 +12,7 @@ pub mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -39,36 +40,50 @@ pub struct ServeOptions {
 enum Msg {
     /// Paths an event named; none when the watcher lost events and everything must be re-read.
     Paths(Vec<PathBuf>),
-    /// A search index built for a generation of the site, and how long it took.
-    Index(u64, Result<crate::search::IndexFiles>, Duration),
+    /// A search index built for a generation of the site (`None`: given up, as out of date),
+    /// and how long it took.
+    Index(u64, Result<Option<crate::search::IndexFiles>>, Duration),
     Stop,
 }
 
-/// The search index job under way, if one is: one at a time, on a thread of its own, so that
-/// pages are rebuilt meanwhile on the other cores.
+/// The search index job under way, if one is: one at a time, on a thread of its own that runs
+/// only on cores nothing else wants, and only once edits pause, so that it neither slows the
+/// rebuilds an editor waits for nor works on a site the next save changes.
 struct Indexer {
     pool: rayon::ThreadPool,
-    running: bool,
+    /// The generation the running job builds, and its flag to give up.
+    running: Option<(u64, Arc<AtomicBool>)>,
     tx: mpsc::Sender<Msg>,
 }
 
 impl Indexer {
-    /// Starts building the last good build's index, unless a build is under way (when it ends,
+    /// Starts building the last good build's index, unless a job is under way (when it ends,
     /// a newer generation gets its own) or it is published already.
     fn start(&mut self, builder: &Builder) {
-        if self.running || builder.index_published() {
+        if self.running.is_some() || builder.index_published() {
             return;
         }
         let Some(job) = builder.index_job() else {
             return;
         };
-        self.running = true;
+        let stop = Arc::new(AtomicBool::new(false));
+        self.running = Some((job.generation(), stop.clone()));
         let tx = self.tx.clone();
         self.pool.spawn(move || {
             let started = Instant::now();
             let generation = job.generation();
-            let _ = tx.send(Msg::Index(generation, job.run(), started.elapsed()));
+            let index = job.run(&|| stop.load(Ordering::Relaxed));
+            let _ = tx.send(Msg::Index(generation, index, started.elapsed()));
         });
+    }
+
+    /// Tells the running job to give up if the site has moved on from what it indexes.
+    fn stop_if_stale(&self, builder: &Builder) {
+        if let Some((generation, stop)) = &self.running
+            && *generation != builder.generation()
+        {
+            stop.store(true, Ordering::Relaxed);
+        }
     }
 }
 
@@ -138,18 +153,20 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             .start_handler(|_| yield_to_rebuilds())
             .build()
             .map_err(|e| Error::Usage(format!("cannot start the search index thread: {e}")))?,
-        running: false,
+        running: None,
         tx: tx.clone(),
     };
     let mut debounce = Debounce::new(opts.quiet, watch::LONGEST);
     let mut touched = Touched::default();
-    // When to hand freed memory back to the system, once things are quiet.
+    // When to start the search index, and to hand freed memory back to the system, once
+    // edits pause.
+    let mut index_at: Option<Instant> = None;
     let mut tidy_at: Option<Instant> = None;
     loop {
-        let deadline = match (debounce.deadline(), tidy_at) {
-            (Some(d), Some(t)) => Some(d.min(t)),
-            (d, t) => d.or(t),
-        };
+        let deadline = [debounce.deadline(), index_at, tidy_at]
+            .into_iter()
+            .flatten()
+            .min();
         let msg = match deadline {
             Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -162,21 +179,34 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
                 }
             }
             Ok(Msg::Index(generation, index, took)) => {
-                indexer.running = false;
-                index_ready(&mut builder, &shared, generation, index, took, &opts);
-                indexer.start(&builder);
+                indexer.running = None;
+                match index {
+                    Ok(Some(index)) => {
+                        index_ready(&mut builder, &shared, generation, index, took, &opts);
+                    }
+                    // Out of date before it was done: the current site's follows.
+                    Ok(None) => {}
+                    Err(e) => report_failure(&shared, &e),
+                }
+                index_at = Some(Instant::now() + INDEX_AFTER);
                 tidy_at = Some(Instant::now() + TIDY_AFTER);
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
-        if tidy_at.is_some_and(|t| t <= Instant::now()) && debounce.deadline().is_none() {
+        let quiet = debounce.deadline().is_none();
+        if index_at.is_some_and(|t| t <= Instant::now()) && quiet {
+            index_at = None;
+            indexer.start(&builder);
+        }
+        if tidy_at.is_some_and(|t| t <= Instant::now()) && quiet {
             tidy_at = None;
             return_freed_memory();
         }
         if debounce.due(Instant::now()) && !touched.is_empty() {
             let batch = std::mem::take(&mut touched);
             rebuild(&mut builder, &shared, &batch, &opts);
-            indexer.start(&builder);
+            indexer.stop_if_stale(&builder);
+            index_at = Some(Instant::now() + INDEX_AFTER);
             tidy_at = Some(Instant::now() + TIDY_AFTER);
             // A `content/` or `themes/` folder that appeared since is watched from now on.
             for dir in ["content", "themes"].map(|d| root.join(d)) {
@@ -263,6 +293,9 @@ fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &Ser
     }
 }
 
+/// How long edits must pause before the search index of the site as it is then is built.
+const INDEX_AFTER: Duration = Duration::from_millis(300);
+
 /// How long the server must be quiet after a rebuild or a new search index before it returns
 /// the memory they freed.
 const TIDY_AFTER: Duration = Duration::from_millis(250);
@@ -300,14 +333,10 @@ fn index_ready(
     builder: &mut Builder,
     shared: &Shared,
     generation: u64,
-    index: Result<crate::search::IndexFiles>,
+    index: crate::search::IndexFiles,
     took: Duration,
     opts: &ServeOptions,
 ) {
-    let index = match index {
-        Ok(index) => index,
-        Err(e) => return report_failure(shared, &e),
-    };
     let Some(delta) = builder.take_index(generation, index) else {
         // A newer build came meanwhile; its own index follows.
         return;

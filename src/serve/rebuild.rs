@@ -126,9 +126,13 @@ impl IndexJob {
         self.generation
     }
 
-    pub fn run(self) -> Result<crate::search::IndexFiles> {
+    /// The index, or `None` when `stop` said to give up first.
+    pub fn run(self, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<crate::search::IndexFiles>> {
         let plan = Plan::new(&self.site, &self.theme, self.now)?;
-        crate::search::build(&plan)
+        if stop() {
+            return Ok(None);
+        }
+        crate::search::build_unless(&plan, stop)
     }
 }
 
@@ -470,6 +474,11 @@ impl Builder {
             theme: good.compiled.theme.clone(),
             now: good.now,
         })
+    }
+
+    /// Counts good builds whose content changed (see [`IndexJob::generation`]).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Whether the index published is that of the last good build.

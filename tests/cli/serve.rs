@@ -187,6 +187,22 @@ impl Served {
 
     /// [`Served::same_as_clean_build`] for a site served under a URL prefix (a base path).
     fn same_as_clean_build_under(&self, prefix: &str) {
+        // The search index follows once edits pause; with `--verify`, the server's own
+        // comparison is the last thing it says when it is done.
+        let started = Instant::now();
+        let done = || {
+            let log = self.log();
+            let last = log.iter().rev().find(|l| !l.starts_with("serving http://"));
+            last.is_some_and(|l| l.starts_with("verify:"))
+        };
+        while !done() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "gave up waiting for the search index and the server's check: {:#?}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let clean = self.clean_build();
         let listed: BTreeSet<String> = self
             .get("/__iehp/files")
