@@ -210,12 +210,10 @@ impl Builder {
             everything = true;
         }
         self.store.update(touched.content.iter().map(PathBuf::as_path));
-        site::stage_time("serve: TMP update", t0);
         if touched.theme || everything {
             self.theme = None;
         }
         let site = self.store.site().map_err(Error::Content)?;
-        site::stage_time("serve: TMP site", t0);
         site::stage_time("serve: content", t0);
         let theme = match &self.theme {
             Some(t) => t.clone(),
@@ -251,7 +249,6 @@ impl Builder {
         // The plan takes the layout from the cache; it goes back only if this build succeeds.
         let pages_layout = self.pages_layout.take();
         let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
-        site::stage_time("serve: TMP with_cache", t1);
         // The search page names the index last published, and an index job brings the new one;
         // the first build (or the first good one) has none yet, and builds it here.
         let first_index = match &self.manifest {
@@ -264,7 +261,6 @@ impl Builder {
         };
         let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
             .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
-        site::stage_time("serve: TMP next_change", t1);
         let fast = !everything && plan.layout_reused() && pages_layout == Some(plan.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
