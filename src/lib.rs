@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fs;
+pub mod memory;
 pub mod new;
 pub mod output;
 pub mod render;
@@ -38,6 +39,7 @@ fn build_options(args: BuildArgs) -> Result<BuildOptions> {
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::Build(args) => {
+            memory::keep_freed_memory();
             let opts = build_options(args)?;
             let report = site::build(&opts)?;
             println!(
@@ -50,6 +52,7 @@ pub fn run(command: Command) -> Result<()> {
             );
         }
         Command::Check(args) => {
+            memory::keep_freed_memory();
             let format = match args.format {
                 cli::OutputFormat::Human => check::Format::Human,
                 cli::OutputFormat::Github => check::Format::Github,

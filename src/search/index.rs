@@ -165,72 +165,77 @@ pub fn documents<'a>(plan: &Plan<'a>) -> Result<Vec<Doc<'a>>> {
             .position(|l| l == code)
             .map_or(0, |i| 1u32 << i)
     };
-    let mut docs = Vec::with_capacity(plan.entities.len() + site.occupations.len());
-    for (i, entity) in plan.entities.iter().enumerate() {
-        let original = entity.original;
-        let mut versions = Vec::new();
-        let mut langs = 0;
-        for item in entity.versions() {
-            versions.push(item_texts(item));
-            langs |= lang_bit(&item.lang);
-        }
-        let mut shared = Texts::default();
-        for code in &original.professions {
-            if let Some(occ) = site.occupation(code) {
-                shared.add(Field::Professions, occupation_words(occ));
+    // Each item's texts come from its Markdown: documents are made in parallel.
+    let mut docs: Vec<Doc<'a>> = plan
+        .entities
+        .par_iter()
+        .enumerate()
+        .map(|(i, entity)| {
+            let original = entity.original;
+            let mut versions = Vec::new();
+            let mut langs = 0;
+            for item in entity.versions() {
+                versions.push(item_texts(item));
+                langs |= lang_bit(&item.lang);
             }
-        }
-        for p in &original.provinces {
-            shared.add(Field::Provinces, province_words(*p));
-        }
-        let mut professions: Vec<usize> = original
-            .professions
-            .iter()
-            .filter_map(|c| site.occupations.binary_search_by(|o| o.code.as_str().cmp(c)).ok())
-            .collect();
-        professions.sort_unstable();
-        professions.dedup();
-        let mut provinces = original.provinces.clone();
-        provinces.sort_unstable();
-        provinces.dedup();
-        let first = &plan.langs[0];
-        let status = match first.card(i).status.as_str() {
-            "upcoming" if original.collection == Collection::Events => Status::Upcoming,
-            "past" if original.collection == Collection::Events => Status::Past,
-            _ => Status::None,
-        };
-        let stored = plan
-            .langs
-            .iter()
-            .map(|lang| {
-                let card = lang.card(i);
-                let (date, date_kind) = if original.collection == Collection::Events {
-                    (card.when.clone(), 1)
-                } else {
-                    (card.reviewed.clone(), 2)
-                };
-                Stored {
-                    title: card.title.clone(),
-                    url: card.url.clone(),
-                    snippet: clip(&card.summary, SNIPPET_CHARS),
-                    date,
-                    date_kind,
-                    text_lang: card.text_lang.clone().unwrap_or_default(),
+            let mut shared = Texts::default();
+            for code in &original.professions {
+                if let Some(occ) = site.occupation(code) {
+                    shared.add(Field::Professions, occupation_words(occ));
                 }
-            })
-            .collect();
-        docs.push(Doc {
-            key: entity.neutral(),
-            kind: kind_of(original.collection),
-            versions,
-            shared,
-            langs,
-            provinces,
-            professions,
-            status,
-            stored,
-        });
-    }
+            }
+            for p in &original.provinces {
+                shared.add(Field::Provinces, province_words(*p));
+            }
+            let mut professions: Vec<usize> = original
+                .professions
+                .iter()
+                .filter_map(|c| site.occupations.binary_search_by(|o| o.code.as_str().cmp(c)).ok())
+                .collect();
+            professions.sort_unstable();
+            professions.dedup();
+            let mut provinces = original.provinces.clone();
+            provinces.sort_unstable();
+            provinces.dedup();
+            let first = &plan.langs[0];
+            let status = match first.card(i).status.as_str() {
+                "upcoming" if original.collection == Collection::Events => Status::Upcoming,
+                "past" if original.collection == Collection::Events => Status::Past,
+                _ => Status::None,
+            };
+            let stored = plan
+                .langs
+                .iter()
+                .map(|lang| {
+                    let card = lang.card(i);
+                    let (date, date_kind) = if original.collection == Collection::Events {
+                        (card.when.clone(), 1)
+                    } else {
+                        (card.reviewed.clone(), 2)
+                    };
+                    Stored {
+                        title: card.title.clone(),
+                        url: card.url.clone(),
+                        snippet: clip(&card.summary, SNIPPET_CHARS),
+                        date,
+                        date_kind,
+                        text_lang: card.text_lang.clone().unwrap_or_default(),
+                    }
+                })
+                .collect();
+            Doc {
+                key: entity.neutral(),
+                kind: kind_of(original.collection),
+                versions,
+                shared,
+                langs,
+                provinces,
+                professions,
+                status,
+                stored,
+            }
+        })
+        .collect();
     for (o, occ) in site.occupations.iter().enumerate() {
         docs.push(occupation_doc(plan, o, occ, &lang_bit)?);
     }

@@ -22,10 +22,12 @@ pub fn build(plan: &Plan) -> Result<IndexFiles> {
 pub fn build_unless(plan: &Plan, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<IndexFiles>> {
     let t0 = std::time::Instant::now();
     let docs = index::documents(plan)?;
+    crate::site::stage_time("search index: documents", t0);
     if stop() {
         return Ok(None);
     }
     let postings = index::invert(&docs);
+    crate::site::stage_time("search index: postings", t0);
     if stop() {
         return Ok(None);
     }

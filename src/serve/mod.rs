@@ -200,7 +200,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         }
         if tidy_at.is_some_and(|t| t <= Instant::now()) && quiet {
             tidy_at = None;
-            return_freed_memory();
+            crate::memory::return_freed_memory();
         }
         if debounce.due(Instant::now()) && !touched.is_empty() {
             let batch = std::mem::take(&mut touched);
@@ -299,17 +299,6 @@ const INDEX_AFTER: Duration = Duration::from_millis(300);
 /// How long the server must be quiet after a rebuild or a new search index before it returns
 /// the memory they freed.
 const TIDY_AFTER: Duration = Duration::from_millis(250);
-
-/// Returns memory freed since the last time to the system now, while nothing waits. The
-/// allocator would otherwise do it a second after the memory was freed, in whatever thread
-/// allocates next: after a search index build (hundreds of megabytes at 10,000 items), that is
-/// the next rebuild, which it stalled by 5 to 15 ms.
-fn return_freed_memory() {
-    // SAFETY: `mi_collect` takes a flag and touches only the allocator's own state; calling it
-    // from any thread at any time is allowed. When mimalloc is not the global allocator (unit
-    // tests), it tidies mimalloc's empty heap and nothing else.
-    unsafe { libmimalloc_sys::mi_collect(true) }
-}
 
 /// Lowers the calling thread's priority, so that the search index, built in the background,
 /// gives way to the rebuilds an editor waits for. On Linux a thread has its own scheduling
