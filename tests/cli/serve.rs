@@ -186,49 +186,61 @@ impl Served {
     }
 
     /// [`Served::same_as_clean_build`] for a site served under a URL prefix (a base path).
+    /// The search index follows once edits pause, so the served site comes to equal the clean
+    /// build a moment after the pages do: this polls until it does, and on giving up reports
+    /// the first difference.
     fn same_as_clean_build_under(&self, prefix: &str) {
-        // The search index follows once edits pause; with `--verify`, the server's own
-        // comparison is the last thing it says when it is done.
-        let started = Instant::now();
-        let done = || {
-            let log = self.log();
-            let last = log.iter().rev().find(|l| !l.starts_with("serving http://"));
-            last.is_some_and(|l| l.starts_with("verify:"))
-        };
-        while !done() {
-            assert!(
-                started.elapsed() < PATIENCE,
-                "gave up waiting for the search index and the server's check: {:#?}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
         let clean = self.clean_build();
+        let expected: BTreeSet<String> = clean.keys().cloned().collect();
+        let started = Instant::now();
+        loop {
+            let differences = self.differences_from(&clean, &expected, prefix);
+            let Some(first) = differences else {
+                return;
+            };
+            assert!(started.elapsed() < PATIENCE, "{first}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The first way the served site differs from `clean`, if it does.
+    fn differences_from(
+        &self,
+        clean: &BTreeMap<String, Vec<u8>>,
+        expected: &BTreeSet<String>,
+        prefix: &str,
+    ) -> Option<String> {
         let listed: BTreeSet<String> = self
             .get("/__iehp/files")
             .text()
             .lines()
             .map(str::to_string)
             .collect();
-        let expected: BTreeSet<String> = clean.keys().cloned().collect();
-        assert_eq!(
-            listed, expected,
-            "the files served are the files a clean build gives"
-        );
-        for (path, bytes) in &clean {
+        if listed != *expected {
+            return Some(format!(
+                "the files served are not the files a clean build gives: only served {:?}, only built {:?}",
+                listed.difference(expected).collect::<Vec<_>>(),
+                expected.difference(&listed).collect::<Vec<_>>()
+            ));
+        }
+        for (path, bytes) in clean {
             let reply = self.get(&format!("{prefix}/{path}"));
-            assert_eq!(reply.status, 200, "{path}");
+            if reply.status != 200 {
+                return Some(format!("{path}: status {}", reply.status));
+            }
             let mut body = reply.body;
             if path.ends_with(".html") {
                 body = strip_script(&body);
             }
-            assert!(
-                body == *bytes,
-                "{path} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
-                String::from_utf8_lossy(&body),
-                String::from_utf8_lossy(bytes)
-            );
+            if body != *bytes {
+                return Some(format!(
+                    "{path} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
+                    String::from_utf8_lossy(&body),
+                    String::from_utf8_lossy(bytes)
+                ));
+            }
         }
+        None
     }
 
     /// Sends Ctrl-C (SIGINT) and waits for the server to end.
