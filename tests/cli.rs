@@ -110,6 +110,23 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Builds the hub's own content into `dir`.
+fn build_hub(dir: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
+        .args([
+            "build",
+            "--now",
+            NOW,
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--out",
+        ])
+        .arg(dir)
+        .output()
+        .expect("run iehp");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 // ---- a valid site ----
 
 #[test]
@@ -712,16 +729,8 @@ fn every_command_has_help() {
 
 #[test]
 fn the_hubs_own_content_builds() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
-        .args(["build", "--now", NOW, "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out.path().join("site"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_hub(&out.path().join("site"));
     let site = out.path().join("site");
     let count = |dir: &str| {
         std::fs::read_dir(site.join(dir))
@@ -756,19 +765,7 @@ fn every_page_type_is_valid_html() {
     let site = Site::fixture("valid");
     site.build_ok();
     let hub = site.root().join("hub");
-    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
-        .args([
-            "build",
-            "--now",
-            NOW,
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--out",
-        ])
-        .arg(&hub)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_hub(&hub);
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
@@ -1086,14 +1083,7 @@ fn netlify_config_parses_and_its_csp_allows_everything_pages_load() {
 
     // The real hub, built: every page loads only same-site scripts and styles, none inline.
     let out = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
-        .args(["build", "--now", NOW, "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out.path().join("site"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_hub(&out.path().join("site"));
     let mut pages = 0;
     for (path, bytes) in snapshot(&out.path().join("site")) {
         if path.extension().is_none_or(|e| e != "html") {

@@ -107,22 +107,19 @@ pub fn collect(site: &Site) -> BTreeMap<String, BTreeSet<Place>> {
             }
             _ => {}
         }
-        for link in &item.body.links {
-            add(
-                &link.url,
-                &item.path,
-                item.body.position(item.body_line, link.offset),
-            );
-        }
     }
     for note in &site.notes {
         add(&note.source, &note.path, (0, 0));
-        for link in &note.body.links {
-            add(
-                &link.url,
-                &note.path,
-                note.body.position(note.body_line, link.offset),
-            );
+    }
+    // Links written in bodies, at their Markdown lines.
+    let bodies = site
+        .items
+        .iter()
+        .map(|i| (&i.body, i.body_line, &i.path))
+        .chain(site.notes.iter().map(|n| (&n.body, n.body_line, &n.path)));
+    for (body, line, path) in bodies {
+        for link in &body.links {
+            add(&link.url, path, body.position(line, link.offset));
         }
     }
     for draw in &site.draws {

@@ -13,8 +13,9 @@ pub use shards::IndexFiles;
 
 /// Builds the whole index of the site the plan describes.
 pub fn build(plan: &Plan) -> Result<IndexFiles> {
-    build_unless(plan, &|| false)
-        .map(|files| files.ok_or_else(|| crate::error::Error::Usage("the search index was stopped".into())))?
+    // Nothing asks it to stop, so it always ends with the files.
+    build_unless(plan, &|| false)?
+        .ok_or_else(|| crate::error::Error::Usage("the search index was stopped".into()))
 }
 
 /// [`build`], which gives up between its stages, returning `None`, once `stop` says so: the

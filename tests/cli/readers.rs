@@ -3,23 +3,6 @@
 
 use super::*;
 
-/// Builds the hub's own content into `dir`.
-fn build_hub(dir: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
-        .args([
-            "build",
-            "--now",
-            NOW,
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--out",
-        ])
-        .arg(dir)
-        .output()
-        .expect("run iehp");
-    assert!(o.status.success(), "{}", stderr(&o));
-}
-
 /// Every file under `dir` whose name ends with `ext`, relative path -> text.
 fn files_ending(dir: &Path, ext: &str) -> BTreeMap<String, String> {
     snapshot(dir)
