@@ -1203,12 +1203,8 @@ impl<'a> Plan<'a> {
 
     fn source_view(source: &str) -> SourceView {
         if is_web_url(source) {
-            let text = source
-                .split_once("://")
-                .map(|(_, r)| r.trim_end_matches('/'))
-                .unwrap_or(source);
             SourceView {
-                text: text.to_string(),
+                text: link_label(source),
                 url: Some(source.to_string()),
             }
         } else {
@@ -1277,6 +1273,11 @@ impl<'a> Plan<'a> {
         let mut facts: Vec<Fact> = Vec::new();
         let mut fact = |label: String, text: Option<String>, url: Option<String>, list: Vec<String>| {
             if text.is_some() || !list.is_empty() {
+                // A web address is shown by its site's name, never spelt out in full.
+                let text = match &url {
+                    Some(u) if is_web_url(u) => Some(link_label(u)),
+                    _ => text,
+                };
                 facts.push(Fact {
                     label,
                     text: text.unwrap_or_default(),
@@ -1593,6 +1594,15 @@ fn truncate_words(text: &str, max: usize) -> String {
 }
 
 /// Whether facts reviewed on `reviewed` are older than `months` at `now`.
+/// The text a link to a web address shows: its site's name (`www.cno.org/apply` -> `cno.org`),
+/// so readers see where a link goes without a long address breaking the line.
+pub fn link_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.strip_prefix("www.").unwrap_or(host).to_ascii_lowercase()
+}
+
 pub fn is_stale(reviewed: Date, now: Date, months: u32) -> bool {
     match reviewed.checked_add(jiff::Span::new().months(i64::from(months))) {
         Ok(limit) => limit < now,
@@ -1617,6 +1627,17 @@ fn group_digits(n: u32, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_show_their_site() {
+        assert_eq!(link_label("https://www.cno.org/en/apply/"), "cno.org");
+        assert_eq!(
+            link_label("https://en.immigrant.today/canada/47137-x.html"),
+            "en.immigrant.today"
+        );
+        assert_eq!(link_label("http://fmrac.ca"), "fmrac.ca");
+        assert_eq!(link_label("https://Example.org?q=1"), "example.org");
+    }
 
     #[test]
     fn staleness() {

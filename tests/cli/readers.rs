@@ -91,10 +91,12 @@ fn every_event_with_a_known_day_has_a_calendar_file_and_valid_calendars() {
         days.contains("DTSTART;VALUE=DATE:20231014\r\n") && days.contains("DTEND;VALUE=DATE:20231016\r\n")
     );
 
-    // Only a year is known: no calendar entry anywhere, and the page says why.
+    // Only a year is known: no calendar entry anywhere; the page says why only while the event
+    // is to come (a past event offers no calendar at all).
     assert!(!site.exists("events/narhc-2023/narhc-2023.ics"));
     assert!(
-        site.read("events/narhc-2023/index.html")
+        !site
+            .read("events/narhc-2023/index.html")
             .contains("gives only the month or year")
     );
     let all = site.read("events/calendar.ics");
@@ -267,21 +269,23 @@ fn readers_are_told_when_facts_may_be_stale_portals_closed_and_events_past() {
     site.build_ok();
     // reviewed 2021-09-30, stale_after_months 12, built 2025-09-01.
     let program = site.read("programs/bridging/index.html");
-    assert!(program.contains("Information as of September 2021: check the source."));
-    let notice = program.find("notice-stale").unwrap();
+    assert!(program.contains(
+        "Facts as of September 2021.</strong> They may have changed since then: check the source before you act."
+    ));
+    let notice = program.find("as-of-stale").unwrap();
     assert!(
         notice < program.find("class=\"facts\"").unwrap(),
-        "the notice is near the top"
+        "the warning is near the top"
+    );
+    assert!(
+        !program.contains("class=\"notice notice-stale"),
+        "a line, not a box"
     );
     assert!(
         site.read("fr/programs/bridging/index.html")
-            .contains("Renseignements en date de septembre 2021\u{a0}: vérifiez auprès de la source.")
+            .contains("Renseignements en date de septembre 2021.</strong> Ils ont pu changer depuis\u{a0}: vérifiez auprès de la source avant d’agir.")
     );
-    assert!(
-        !site
-            .read("events/summit-2025/index.html")
-            .contains("notice-stale")
-    );
+    assert!(!site.read("events/summit-2025/index.html").contains("as-of-stale"));
 
     let closed = site.read("portals/closed-call/index.html");
     assert!(closed.contains("This portal is closed."));
@@ -300,6 +304,11 @@ fn readers_are_told_when_facts_may_be_stale_portals_closed_and_events_past() {
     assert!(!upcoming.contains("notice-past") && upcoming.contains("Register for this event"));
     let past_no_recording = site.read("events/day-long-2023/index.html");
     assert!(past_no_recording.contains("We know of no recording."));
+    // A past event keeps its calendar file (old links work) but offers no button to add it.
+    assert!(site.exists("events/day-long-2023/day-long-2023.ics"));
+    assert!(!past_no_recording.contains("Add to calendar"));
+    assert!(!past.contains("Add to calendar"));
+    assert!(upcoming.contains("Add to calendar"));
 }
 
 #[test]
