@@ -51,7 +51,7 @@ make_release "$tmp/other" "00000000000000000000000000000000000000000000000000000
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$tmp" >"$tmp/server.log" 2>&1 &
 server=$!
 port=""
-for _ in $(seq 100); do
+for _ in $(seq 600); do
   port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/server.log" | head -n1)
   [ -n "$port" ] && break
   sleep 0.1
