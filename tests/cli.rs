@@ -526,7 +526,6 @@ fn every_problem_is_reported_in_one_run() {
     for e in [
         "content/events/a.md:4:8: field \"start\"",
         "content/portals/b.md:3:11: field \"province\": expected one of CA, AB",
-        "content/portals/b.md:1:1: missing required field \"url\"",
         "content/portals/b.md:1:1: missing required field \"operator\"",
         "content/data/noc.yaml:1:9: field \"code\"",
         "content/data/noc.yaml:3:9: field \"teer\": expected a whole number from 0 to 5, found 9",

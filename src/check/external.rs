@@ -93,10 +93,9 @@ pub fn collect(site: &Site) -> BTreeMap<String, BTreeSet<Place>> {
             add(source, &item.path, pos("source"));
         }
         match &item.details {
-            Details::Portal { url, .. } => add(url, &item.path, pos("url")),
-            Details::Member { url: Some(url), .. } | Details::Program { url: Some(url), .. } => {
-                add(url, &item.path, pos("url"))
-            }
+            Details::Portal { url: Some(url), .. }
+            | Details::Member { url: Some(url), .. }
+            | Details::Program { url: Some(url), .. } => add(url, &item.path, pos("url")),
             Details::Event(e) => {
                 if let Some(u) = &e.registration_url {
                     add(u, &item.path, pos("registration_url"));
