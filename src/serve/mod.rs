@@ -318,6 +318,8 @@ fn follow_folders(
         if is_watched && (!present || itself) {
             let _ = notify::Watcher::unwatch(watcher, &dir);
             watched.retain(|w| *w != dir);
+            // A rebuild follows: it says the folder is gone, or reads it all again.
+            touched.ignore_rules = true;
             acted = true;
         }
         if present && !watched.contains(&dir) {
