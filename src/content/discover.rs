@@ -22,6 +22,7 @@ pub enum FileKind {
     },
     Noc,
     Draws,
+    Synonyms,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,8 +66,9 @@ pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
         return match file {
             "noc.yaml" => Some(Ok(FileKind::Noc)),
             "draws.yaml" => Some(Ok(FileKind::Draws)),
+            "synonyms.yaml" => Some(Ok(FileKind::Synonyms)),
             f if f.ends_with(".yaml") || f.ends_with(".yml") => Some(Err(format!(
-                "unknown data file; content/data/ holds noc.yaml and draws.yaml, not {f}"
+                "unknown data file; content/data/ holds noc.yaml, draws.yaml and synonyms.yaml, not {f}"
             ))),
             _ => None,
         };

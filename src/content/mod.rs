@@ -86,6 +86,7 @@ enum Parsed {
     Note(Box<parse::ParsedNote>),
     Noc(Vec<(Occupation, (usize, usize))>),
     Draws(Vec<(Draw, Vec<CodeRef>)>),
+    Synonyms(Vec<SynonymGroup>),
     Failed,
 }
 
@@ -118,6 +119,7 @@ fn assemble<'p>(
     let mut notes = Vec::new();
     let mut noc_entries = Vec::new();
     let mut draw_entries: &[(Draw, Vec<CodeRef>)] = &[];
+    let mut synonyms = Vec::new();
     let mut noc_path = PathBuf::from("content/data/noc.yaml");
     let mut draws_path = PathBuf::from("content/data/draws.yaml");
     for (file, parsed) in parsed {
@@ -132,6 +134,7 @@ fn assemble<'p>(
                 draws_path = file.rel.clone();
                 draw_entries = list;
             }
+            Parsed::Synonyms(list) => synonyms = list.clone(),
             Parsed::Failed => {}
         }
     }
@@ -200,6 +203,7 @@ fn assemble<'p>(
         occupations,
         notes,
         draws,
+        synonyms,
     })
 }
 
@@ -226,6 +230,7 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
         }
         FileKind::Noc => Some(Parsed::Noc(parse::noc(file, &text, diags))),
         FileKind::Draws => Some(Parsed::Draws(parse::draws(file, &text, diags))),
+        FileKind::Synonyms => Some(Parsed::Synonyms(parse::synonyms(file, &text, diags))),
     };
     parsed.unwrap_or(Parsed::Failed)
 }
