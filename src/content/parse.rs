@@ -41,16 +41,18 @@ fn diag(path: &Path, p: frontmatter::Problem) -> Diagnostic {
 }
 
 /// A file's parsed front matter and its Markdown body.
-struct FrontMatter<'t> {
-    map: Vec<(String, Node)>,
-    index: yaml::KeyIndex,
+pub(super) struct FrontMatter<'t> {
+    pub map: Vec<(String, Node)>,
+    pub index: yaml::KeyIndex,
+    /// The front matter's text, for positions in nested fields.
+    pub front: &'t str,
     /// Lines before the front matter, added to positions within it.
-    offset: usize,
-    body: &'t str,
+    pub offset: usize,
+    pub body: &'t str,
 }
 
 /// Decodes and splits a content file, then parses its front matter as a mapping.
-fn front_matter<'t>(
+pub(super) fn front_matter<'t>(
     file: &SourceFile,
     text: &'t str,
     diags: &mut Vec<Diagnostic>,
@@ -96,6 +98,7 @@ fn front_matter<'t>(
     Some(FrontMatter {
         map,
         index,
+        front: split.front,
         offset: split.front_offset,
         body: split.body,
     })
@@ -112,7 +115,7 @@ pub fn decode(file: &SourceFile, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> O
     }
 }
 
-fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>) {
+pub(super) fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>) {
     let codes = f.str_list(key);
     let mut refs = Vec::new();
     let mut out = Vec::new();
@@ -138,7 +141,7 @@ fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>)
 }
 
 /// The 1-based line of `text` that its suffix `body` starts on.
-fn body_line(text: &str, body: &str) -> usize {
+pub(super) fn body_line(text: &str, body: &str) -> usize {
     let start = text.len().saturating_sub(body.len());
     text[..start].matches('\n').count() + 1
 }
@@ -169,6 +172,7 @@ pub fn item(
         index,
         offset,
         body: body_src,
+        ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
@@ -433,6 +437,7 @@ pub fn note(
         index,
         offset,
         body: body_src,
+        ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
@@ -468,7 +473,7 @@ pub fn note(
 }
 
 /// Parses a data file that is a list of mappings, calling `read` on each entry.
-fn data_list<T>(
+pub(super) fn data_list<T>(
     file: &SourceFile,
     text: &str,
     diags: &mut Vec<Diagnostic>,
@@ -550,6 +555,54 @@ pub fn noc(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<(O
             },
             pos,
         ))
+    })
+}
+
+/// `data/synonyms.yaml`: a list of groups, each `words: [...]` with two or more words or short
+/// phrases. Every word must give a search term (not only stop words), and a word may be in one
+/// group only (search could not tell which group it meant); compared as search compares them,
+/// so `Médecin` and `medecins` are the same word.
+pub fn synonyms(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<SynonymGroup> {
+    let mut seen: std::collections::HashMap<Vec<String>, (String, usize)> = Default::default();
+    data_list(file, text, diags, "synonym groups", |f, _| {
+        let words = f.str_list("words");
+        if words.len() < 2 {
+            f.error_at_value(
+                "words",
+                "a group lists two or more words: `words: [doctor, physician]`",
+            );
+            return None;
+        }
+        let mut kept = Vec::new();
+        for (n, word) in words.into_iter().enumerate() {
+            let (line, col) = f.item_pos("words", n);
+            let key = crate::search::normalize::terms(&word);
+            if key.is_empty() {
+                f.report(Diagnostic::error(
+                    f.path(),
+                    line,
+                    col,
+                    format!(
+                        "field \"words\": {word:?} has no word search can match (only stop words or signs)"
+                    ),
+                ));
+                continue;
+            }
+            if let Some((other, at)) = seen.get(&key) {
+                f.report(Diagnostic::error(
+                    f.path(),
+                    line,
+                    col,
+                    format!(
+                        "field \"words\": {word:?} is already in a group (as {other:?}, line {at}); a word may be in one group only"
+                    ),
+                ));
+                continue;
+            }
+            seen.insert(key, (word.clone(), line));
+            kept.push(word);
+        }
+        (kept.len() >= 2).then_some(SynonymGroup { words: kept })
     })
 }
 
@@ -702,6 +755,52 @@ mod tests {
                 chars.into_iter().collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn synonym_groups_are_checked_with_positions() {
+        let file = SourceFile {
+            kind: FileKind::Synonyms,
+            rel: "content/data/synonyms.yaml".into(),
+            abs: "/nonexistent".into(),
+        };
+        let parse = |text: &str| {
+            let mut diags = Vec::new();
+            let groups = super::synonyms(&file, text, &mut diags);
+            (groups, diags)
+        };
+        let (groups, diags) = parse(
+            "# comment\n- words: [doctor, physician, Médecin]\n- words:\n    - nurse\n    - infirmière\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].words, ["doctor", "physician", "Médecin"]);
+
+        let (groups, diags) = parse(
+            "- words: [doctor, physician]\n- words:\n    - nurse\n    - the\n    - Doctors\n- words: [alone]\n",
+        );
+        let messages: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].starts_with("4:7: ") && messages[0].contains("\"the\" has no word"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("5:7: ")
+                && messages[1].contains("already in a group (as \"doctor\", line 1)"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].starts_with("6:") && messages[2].contains("two or more words"),
+            "{messages:?}"
+        );
+        assert_eq!(groups.len(), 1, "a group left with one word is dropped");
+        for d in &diags {
+            assert_eq!(d.path, std::path::Path::new("content/data/synonyms.yaml"));
+        }
     }
 
     #[test]

@@ -11,8 +11,32 @@ export function fold(text) {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßœæøłđ]/g, (c) => SPECIAL[c]);
 }
 
+// Light stemming for English and French: the rules of stem() in src/search/normalize.rs, in the
+// same order (tests/fixtures/stems.json checks both).
+export function stem(word) {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
+  let w = word;
+  const ends = (s) => w.length >= s.length + 3 && w.endsWith(s);
+  const swap = (cut, add) => { w = w.slice(0, w.length - cut) + add; };
+  if (ends('ies')) swap(3, 'i');
+  else if (ends('eaux')) swap(1, '');
+  else if (ends('aux')) swap(3, 'al');
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) swap(1, '');
+  if (ends('ied')) swap(3, 'i');
+  else if (ends('ing')) swap(3, '');
+  else if (ends('ed') && !w.endsWith('eed')) swap(2, '');
+  if (ends('iere')) swap(4, 'ier');
+  else if (ends('ienne')) swap(5, 'ien');
+  else if (ends('trice')) swap(5, 'teur');
+  else if (ends('euse')) swap(4, 'eur');
+  else if (ends('ee')) swap(1, '');
+  if (ends('e')) swap(1, '');
+  else if (ends('y') && !'aeiou'.includes(w[w.length - 2])) swap(1, 'i');
+  return w;
+}
+
 export function terms(text, stop, max = 40) {
-  return (fold(text).match(WORD) || []).filter((w) => [...w].length <= max && !stop.has(w));
+  return (fold(text).match(WORD) || []).filter((w) => [...w].length <= max && !stop.has(w)).map(stem);
 }
 
 // True when a and b differ by at most one insertion, deletion, substitution or swap of two
@@ -41,7 +65,8 @@ function lowerBound(list, x) {
 const HIGH = '\uffff';
 const WEIGHT = { exact: 1, prefix: 0.8, fuzzy: 0.55 };
 const MAX_EXPANSIONS = 64;
-const CODE_BONUS = 1e6, TITLE_BONUS = 1e5;
+// Tiers: an occupation's own code; a query that is a whole title; every word in the title.
+const CODE_BONUS = 1e6, TITLE_BONUS = 1e5, IN_TITLE_BONUS = 1e4;
 export const FACETS = ['type', 'province', 'status', 'lang', 'profession'];
 
 export class Index {
@@ -115,16 +140,21 @@ export class Index {
     return this.f;
   }
 
-  // The query's terms, each with where to look: [term, prefix?, fuzzy?].
+  // The query's terms, each with where to look: { t: the stem, raw: the word as typed (folded),
+  // prefix?, fuzzy?, last? }. The word being typed also matches every index term starting with
+  // what is typed so far.
   plan(query) {
-    const words = [...new Set(terms(query, this.stop, this.m.maxTerm))];
+    const words = (fold(query).match(WORD) || []).filter((w) => [...w].length <= this.m.maxTerm && !this.stop.has(w));
     const typing = !/\s$/.test(query);
-    return words.map((t, i) => {
+    const out = words.map((raw, i) => {
+      const t = stem(raw);
       const last = typing && i === words.length - 1;
-      const prefix = last && t.length >= (/^\d+$/.test(t) ? 2 : 3);
+      const prefix = last && raw.length >= (/^\d+$/.test(raw) ? 2 : 3);
       const fuzzy = [...t].length >= 5 && !/\d/.test(t);
-      return { t, prefix, fuzzy, last };
+      return { t, raw, prefix, fuzzy, last };
     });
+    // A word typed twice (in any form) counts once; the word being typed keeps its prefix.
+    return out.filter((q, i) => !out.some((o, j) => j > i && o.t === q.t));
   }
 
   // Candidate words for one query term, from the loaded shards: [word, weight, exact?].
@@ -140,16 +170,16 @@ export class Index {
       let k = lowerBound(list, q.t);
       if (list[k] === q.t) add(q.t, 'exact', s, k);
       if (q.prefix) {
-        for (; k < list.length && list[k].startsWith(q.t); k++) {
-          if (list[k] !== q.t) prefixes.push([list[k], s, k]);
+        for (let j = lowerBound(list, q.raw); j < list.length && list[j].startsWith(q.raw); j++) {
+          if (list[j] !== q.t) prefixes.push([list[j], s, j]);
         }
       }
       if (q.fuzzy) {
         const p2 = q.t.slice(0, 2);
         // A typo inside the word being typed is looked for only when nothing starts with it.
         const loose = q.prefix && !(out.size || prefixes.length || shards.some((o) => {
-          const j = lowerBound(o.t, q.t);
-          return j < o.t.length && o.t[j].startsWith(q.t);
+          const j = lowerBound(o.t, q.raw);
+          return j < o.t.length && o.t[j].startsWith(q.raw);
         }));
         for (let j = lowerBound(list, p2); j < list.length && list[j].startsWith(p2); j++) {
           const w = list[j];
@@ -193,12 +223,16 @@ export class Index {
     const [f] = await Promise.all([
       active.length || counts ? this.facets() : null,
       ...qs.map(async (q) => {
-        q.loaded = await load(q.t, q.prefix ? q.t + HIGH : q.t);
+        // The stem, and what starts with the word as typed (a stem is seldom far from it).
+        const ranges = [[q.t, q.t]];
+        if (q.prefix) ranges.push([q.raw, q.raw + HIGH]);
+        q.loaded = [...new Set((await Promise.all(ranges.map(([lo, hi]) => load(lo, hi)))).flat())];
         // A word the index has as typed (or as a prefix) is not also looked for with a typo
         // beyond the shards already in: that would fetch every shard of its first two letters.
         const found = q.loaded.some((s) => {
           const j = lowerBound(s.t, q.t);
-          return j < s.t.length && (s.t[j] === q.t || (q.prefix && s.t[j].startsWith(q.t)));
+          const k = lowerBound(s.t, q.raw);
+          return (j < s.t.length && s.t[j] === q.t) || (q.prefix && k < s.t.length && s.t[k].startsWith(q.raw));
         });
         if (q.fuzzy && !found) {
           const more = await load(q.t.slice(0, 2), q.t.slice(0, 2) + HIGH);
@@ -244,14 +278,16 @@ export class Index {
     }
     const scores = new Float64Array(n);
     for (const d of candidates) {
-      let s = 0, code = false, title = per.length > 0;
+      let s = 0, code = false, title = per.length > 0, inTitle = per.length > 0;
       for (const p of per) {
         s += p.score[d];
         code = code || (p.flags[d] & 2) !== 0;
-        title = title && (p.flags[d] & 1) !== 0 && p.tlen[d] <= per.length;
+        inTitle = inTitle && (p.flags[d] & 1) !== 0;
+        title = title && inTitle && p.tlen[d] <= per.length;
       }
       if (code) s += CODE_BONUS;
       if (title) s += TITLE_BONUS;
+      else if (inTitle) s += IN_TITLE_BONUS;
       scores[d] = s;
     }
     // Values within a facet are alternatives; facets narrow each other. Each facet's counts
@@ -263,9 +299,11 @@ export class Index {
       lang: (filters.lang || []).reduce((b, l) => b | (1 << m.languages.indexOf(l)), 0),
       profession: new Set((filters.profession || []).map((c) => m.professions.indexOf(c))),
     };
+    // National documents (occupations, items for all of Canada) apply in every province.
+    const national = 1 << m.provinces.indexOf('CA');
     const tests = [
       (d) => !want.type.size || want.type.has(f.kind[d]),
-      (d) => !want.province || (f.prov[d] & want.province) !== 0,
+      (d) => !want.province || (f.prov[d] & (want.province | national)) !== 0,
       (d) => !want.status.size || want.status.has(f.status[d]),
       (d) => !want.lang || (f.lang[d] & want.lang) !== 0,
       (d) => !want.profession.size || f.prof[d].some((o) => want.profession.has(o)),
@@ -274,7 +312,9 @@ export class Index {
       const hits = candidates.slice().sort((a, b) => scores[b] - scores[a] || a - b);
       return { hits, scores, counts: null, partial, words, terms: qs.map((q) => q.t) };
     }
-    const counts = { type: {}, province: {}, status: {}, lang: {}, profession: {} };
+    // province: what ticking each province would give (its own documents and the national
+    // ones); own: its own documents alone, so the page can fold away provinces with none.
+    const counts = { type: {}, province: {}, own: {}, status: {}, lang: {}, profession: {} };
     const bump = (facet, key) => { counts[facet][key] = (counts[facet][key] || 0) + 1; };
     const hits = [];
     for (const d of candidates) {
@@ -283,7 +323,13 @@ export class Index {
       if (misses > 1) continue;
       if (misses === 0) hits.push(d);
       if (miss < 0 || miss === 0) bump('type', m.kinds[f.kind[d]]);
-      if (miss < 0 || miss === 1) for (let p = 0; p < m.provinces.length; p++) if (f.prov[d] & (1 << p)) bump('province', m.provinces[p]);
+      if (miss < 0 || miss === 1) {
+        const pv = f.prov[d];
+        for (let p = 0; p < m.provinces.length; p++) {
+          if (pv & (1 << p)) bump('own', m.provinces[p]);
+          if (pv & ((1 << p) | national)) bump('province', m.provinces[p]);
+        }
+      }
       if ((miss < 0 || miss === 2) && f.status[d] > 0) bump('status', f.status[d] === 1 ? 'upcoming' : 'past');
       if (miss < 0 || miss === 3) m.languages.forEach((l, i) => { if (f.lang[d] & (1 << i)) bump('lang', l); });
       if (miss < 0 || miss === 4) for (const o of f.prof[d]) bump('profession', m.professions[o]);
@@ -323,7 +369,7 @@ function marked(text, words) {
   const out = [];
   let at = 0;
   for (const hit of text.matchAll(WORD)) {
-    if (!words.has(fold(hit[0]))) continue;
+    if (!words.has(stem(fold(hit[0])))) continue;
     out.push(text.slice(at, hit.index), el('mark', { textContent: hit[0] }));
     at = hit.index + hit[0].length;
   }
@@ -377,6 +423,8 @@ function page(root) {
     for (const box of form.querySelectorAll('input[type=checkbox]')) {
       const n = counts ? counts[box.name][box.value] || 0 : null;
       box.parentElement.querySelector('.facet-count').textContent = n === null ? '' : `(${n})`;
+      // A province with nothing of its own (only national items) is folded away, unless chosen.
+      if (box.name === 'province') box.parentElement.hidden = !!counts && !box.checked && !counts.own[box.value];
     }
     for (const o of select.options) {
       const n = counts && o.value ? counts.profession[o.value] || 0 : null;
