@@ -310,3 +310,14 @@ pub struct SitemapUrl {
     pub loc: String,
     pub alternates: Vec<Alternate>,
 }
+
+/// The draws page's two charts (inline SVG made by `render::charts`) and their legend: the
+/// programmes, in the order of the series classes (`series-0`, `series-1`, ...).
+#[derive(Debug, Clone, Serialize)]
+pub struct DrawsCharts {
+    pub invitations_title: String,
+    pub invitations_svg: String,
+    pub scores_title: String,
+    pub scores_svg: String,
+    pub legend: Vec<String>,
+}

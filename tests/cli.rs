@@ -289,6 +289,21 @@ fn occupation_and_province_pages_gather_what_names_them() {
     }
     let draws = site.read("draws/index.html");
     assert!(draws.contains("2,104") && draws.contains("352–421"));
+    // The draws as pictures drawn at build time, each with a text alternative, above the table
+    // that keeps every number; its source shown by its site's name, the address in the link.
+    let chart = draws.find("<svg viewBox=").expect("a chart on the draws page");
+    assert!(chart < draws.find("<table").unwrap());
+    assert!(draws.contains("<title id=\"chart-bars-t\">Invitations per health-targeted draw</title>"));
+    assert!(draws.contains("<desc id=\"chart-bars-d\">A bar chart of the invitations each draw sent, from March 2024 to March 2024."));
+    assert!(draws.contains("OINP: from 2,104 to 2,104 invitations per draw."));
+    assert!(draws.contains("<rect class=\"bar series-0\""));
+    assert!(draws.contains("<a href=\"https://example.org/oinp-2024-03-07\">example.org</a>"));
+    let fr_draws = site.read("fr/draws/index.html");
+    assert!(fr_draws.contains("<title id=\"chart-bars-t\">Invitations par tirage ciblant la santé</title>"));
+    assert!(fr_draws.contains("de mars 2024 à mars 2024"));
+    let provinces = site.read("provinces/index.html");
+    assert!(provinces.contains("<title id=\"chart-rows-t\">Resources by province or territory</title>"));
+    assert!(provinces.contains(">Ontario</text>"));
     let sitemap = site.read("sitemap.xml");
     assert!(sitemap.starts_with("<?xml"));
     assert!(sitemap.contains("<loc>https://hub.example.org/events/summit-2025/</loc>"));

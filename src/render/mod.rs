@@ -3,6 +3,7 @@
 //! nothing itself; templates never see the model.
 
 pub mod atom;
+pub mod charts;
 pub mod pages;
 pub mod schedule;
 pub mod stamps;

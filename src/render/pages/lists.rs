@@ -27,7 +27,16 @@ impl Views<'_> {
         let title = lang.tr("title_provinces")?;
         let intro = lang.tr("intro_provinces")?;
         let mut ctx = self.base_context(lang, neutral, &title, &intro);
-        ctx.insert("provinces", &self.province_counts(lang));
+        let counts = self.province_counts(lang);
+        let rows: Vec<(String, usize)> = counts.iter().map(|p| (p.name.clone(), p.count)).collect();
+        let chart = crate::render::charts::bar_rows(
+            &rows,
+            &lang.tr("chart_provinces_title")?,
+            &lang.tr("chart_provinces_desc")?,
+            lang.code,
+        );
+        ctx.insert("provinces_chart", &chart);
+        ctx.insert("provinces", &counts);
         Ok(ctx)
     }
 

@@ -6,7 +6,7 @@
 // page in each section (sorted by path), and the search page with a query typed. A new page kind
 // therefore appears in the screenshots without touching this script.
 //
-// Usage: node scripts/screenshots.mjs SITE_DIR OUT_DIR [--widths 390,1280] [--full] [--only a,b]
+// Usage: node tests/browser/screenshots.mjs SITE_DIR OUT_DIR [--widths 390,1280] [--full] [--only a,b]
 //   --full  captures whole pages instead of the first screen (taller images);
 //   --only  keeps the page kinds whose name contains one of the words (e.g. home,draws,events-item).
 // Debian's Chromium (or $CHROME_PATH) is driven by playwright-core; no browser is downloaded.
@@ -14,8 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from '../tests/browser/serve.mjs';
-import { CHROMIUM_ARGS, chromiumPath } from '../tests/browser/a11y.mjs';
+import { serve } from './serve.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from './a11y.mjs';
 
 function args(argv) {
   const out = { widths: [390, 1280], full: false, only: null, rest: [] };
@@ -65,7 +65,7 @@ async function main() {
   const { widths, full, only, rest } = args(process.argv.slice(2));
   const [site, out] = rest;
   if (!site || !out) {
-    console.error('usage: node scripts/screenshots.mjs SITE_DIR OUT_DIR [--widths 390,1280] [--full] [--only a,b]');
+    console.error('usage: node tests/browser/screenshots.mjs SITE_DIR OUT_DIR [--widths 390,1280] [--full] [--only a,b]');
     process.exit(2);
   }
   fs.mkdirSync(out, { recursive: true });
