@@ -9,8 +9,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Hidden files and the theme's own documentation (README.md) are not part of a site.
+        if name.starts_with('.') || name.ends_with(".md") {
             continue;
         }
         if path.is_dir() {
