@@ -192,7 +192,7 @@ pub fn item(
         if !present && !is_page {
             f.error_at_value(
                 "province",
-                "missing: give a province code (ON, QC, ...) or CA for national",
+                "is empty: give a province code (ON, QC, ...) or CA for national",
             );
         }
         p
