@@ -11,6 +11,9 @@ const NOW: &str = "2025-09-01";
 #[path = "cli/readers.rs"]
 mod readers;
 
+#[path = "cli/licensing.rs"]
+mod licensing;
+
 struct Site {
     dir: tempfile::TempDir,
 }

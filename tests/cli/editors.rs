@@ -21,6 +21,8 @@ fn a_new_file_reports_only_its_empty_fields_each_at_its_own_line() {
         ("programs", "A Program"),
         ("pages", "A Page #2"),
         ("occupations", "31102"),
+        ("organizations", "A Regulator"),
+        ("pathways", "Registered nurse in Ontario"),
     ] {
         let site = Site::fixture("valid");
         let out = site.iehp(&["new", collection, title]);
