@@ -196,7 +196,7 @@ pub fn item(
         if !present && !is_page {
             f.error_at_value(
                 "province",
-                "is empty: give a province code (ON, QC, ...) or CA for national",
+                "missing: give a province code (ON, QC, ...) or CA for national",
             );
         }
         p
