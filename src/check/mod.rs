@@ -5,6 +5,7 @@
 pub mod comments;
 pub mod editorial;
 pub mod external;
+pub mod licensing;
 pub mod links;
 pub mod translations;
 
@@ -102,6 +103,9 @@ fn checks(opts: &CheckOptions) -> Result<Findings> {
     findings
         .diagnostics
         .extend(editorial::check(&loaded.site, loaded.now));
+    findings
+        .diagnostics
+        .extend(licensing::check(&loaded.site, loaded.now));
     findings.diagnostics.extend(translations::check(&loaded.site));
     if opts.external {
         let cache = opts
