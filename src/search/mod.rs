@@ -27,7 +27,8 @@ pub fn build_unless(plan: &Plan, stop: &(dyn Fn() -> bool + Sync)) -> Result<Opt
     if stop() {
         return Ok(None);
     }
-    let postings = index::invert(&docs);
+    let synonyms = index::Synonyms::new(&plan.site().synonyms);
+    let postings = index::invert(&docs, &synonyms);
     crate::site::stage_time("search index: postings", t0);
     if stop() {
         return Ok(None);
