@@ -4,6 +4,7 @@
 //
 //   node bench/search.mjs [--sizes 1000,10000,100000] [--runs 3] [--query-size 10000]
 //                         [--pagefind-sizes 1000,10000] [--work /tmp/iehp-bench-search]
+//   node bench/search.mjs --relevance-only [--bin target/debug/iehp]
 //
 // For each size: a synthetic hub (../shared/bench/gen.py), `iehp build` (release), the time of
 // its search index stage (IEHP_TIMINGS) and the index's total size; Pagefind (npm package
@@ -12,6 +13,8 @@
 // At --query-size, both are driven in headless Debian chromium: the bytes a first query
 // downloads (empty cache; engine code and index files counted, not the HTML page), and query
 // times once the query's files are in (p50/p95 over every run of every query).
+// Relevance: the suite of tests/search/relevance-queries.json on the hub's own content (content/),
+// with its mean reciprocal rank (MRR).
 // Sizes "as a CDN serves them": each file gzip -6 and brotli -5, or as is when that is smaller
 // (Pagefind pre-compresses its binary files). Peak memory: maximum resident set size, from
 // GNU time. Pagefind is run at 100,000 items only when asked (--pagefind-sizes): there it
@@ -24,6 +27,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../tests/search/serve.mjs';
 import { launch } from '../tests/search/browser.mjs';
+import { evaluate, report, QUERIES as SUITE } from '../tests/search/suite.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GEN = path.join(REPO, '..', 'shared', 'bench', 'gen.py');
@@ -36,11 +40,13 @@ const QUERIES = ['nurse', 'registered nurses', 'kinesiologist', '31301', '32120'
 const TIMED_RUNS = 20;
 
 function args() {
-  const a = { sizes: [1000, 10000, 100000], runs: 3, querySize: 10000, pagefindSizes: null, work: '/tmp/iehp-bench-search' };
+  const a = { sizes: [1000, 10000, 100000], runs: 3, querySize: 10000, pagefindSizes: null, work: '/tmp/iehp-bench-search', bin: null, relevanceOnly: false };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
-    if (argv[i] === '--sizes') a.sizes = v.split(',').map(Number);
+    if (argv[i] === '--relevance-only') { a.relevanceOnly = true; i--; }
+    else if (argv[i] === '--bin') a.bin = path.resolve(v);
+    else if (argv[i] === '--sizes') a.sizes = v.split(',').map(Number);
     else if (argv[i] === '--runs') a.runs = Number(v);
     else if (argv[i] === '--query-size') a.querySize = Number(v);
     else if (argv[i] === '--pagefind-sizes') a.pagefindSizes = v.split(',').map(Number);
@@ -225,12 +231,36 @@ async function queryTimes(browser, server, engine) {
 const kb = (b) => (b / 1024).toFixed(1);
 const mb = (b) => (b / 1048576).toFixed(1);
 
+// The relevance suite on the hub's own content, with the client the build published.
+async function relevance(bin, work) {
+  const out = path.join(work, 'out-hub');
+  fs.rmSync(out, { recursive: true, force: true });
+  execFileSync(bin, ['build', '--now', NOW, '--root', REPO, '--out', out], { stdio: 'ignore' });
+  const assets = path.join(out, 'assets');
+  const client = fs.readdirSync(assets).find((f) => /^search\.[0-9a-f]{10}\.js$/.test(f));
+  const copy = path.join(fs.mkdtempSync('/tmp/iehp-bench-client-'), 'search.mjs');
+  fs.copyFileSync(path.join(assets, client), copy);
+  const { Index } = await import(copy);
+  const html = fs.readFileSync(path.join(out, 'search', 'index.html'), 'utf8');
+  const manifest = html.match(/data-manifest="([^"]+)"/)[1];
+  const index = new Index(manifest, async (u) => JSON.parse(fs.readFileSync(path.join(out, u), 'utf8')));
+  return evaluate(index);
+}
+
 async function main() {
   const a = args();
   fs.mkdirSync(a.work, { recursive: true });
-  console.error('building iehp (release)…');
-  execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: REPO, stdio: 'inherit' });
-  const bin = path.join(REPO, 'target', 'release', 'iehp');
+  if (!a.bin) {
+    console.error('building iehp (release)…');
+    execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: REPO, stdio: 'inherit' });
+  }
+  const bin = a.bin || path.join(REPO, 'target', 'release', 'iehp');
+  console.error('relevance suite on content/…');
+  const suite = await relevance(bin, a.work);
+  if (a.relevanceOnly) {
+    console.log(`${report(suite)}\n**MRR ${suite.mrr.toFixed(3)}**`);
+    return;
+  }
   const sizes = [...new Set(a.sizes)].sort((x, y) => x - y);
   const builds = [];
   for (const n of sizes) {
@@ -304,6 +334,11 @@ async function main() {
   for (const [e, t] of Object.entries(times)) {
     p(`| ${e} | ${pct(t, 50).toFixed(2)} ms | ${pct(t, 95).toFixed(2)} ms | ${Math.max(...t).toFixed(2)} ms |`);
   }
+  p(`\nRelevance suite on content/ (${SUITE.length} queries, tests/search/relevance-queries.json)`);
+  p('```');
+  p(report(suite));
+  p('```');
+  p(`**MRR ${suite.mrr.toFixed(3)}**`);
   console.log(lines.join('\n'));
 }
 

@@ -1,7 +1,15 @@
 //! Every `std::fs` call the generator makes; each error names its path.
+//!
+//! Writes go through three functions only, and none of them follows a symbolic link:
+//! [`write_new`] (a file that must not exist yet: a build's staging folder, a new content file),
+//! [`replace`] (a file replaced whole, atomically: the external-link cache), and
+//! [`create_dir_all`] (folders, refused where a link stands in the way). Removal
+//! ([`remove_dir_all`], [`remove_tree`]) deletes a link itself, never what it points to.
 
 use std::fs;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -9,19 +17,79 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io(path, e))
 }
 
-pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    fs::write(path, bytes).map_err(|e| Error::io(path, e))
+/// Whether `path` itself is a symbolic link (not followed).
+pub fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+fn refuse_link(path: &Path, what: &str) -> Error {
+    let target = fs::read_link(path)
+        .map(|t| format!(" (to {})", t.display()))
+        .unwrap_or_default();
+    Error::Usage(format!(
+        "refusing to write {what} {}: it is a symbolic link{target}, and iehp never writes or deletes through a link; remove the link or point iehp at the real path",
+        path.display()
+    ))
+}
+
+/// Fails when `path` is a symbolic link: for files iehp will replace, checked before any work.
+pub fn refuse_symlink(path: &Path, what: &str) -> Result<()> {
+    if is_symlink(path) {
+        Err(refuse_link(path, what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Creates `path` and its missing parents (the folder an output or a cache goes in, named by
+/// the user; links the user put on the way are theirs to use).
 pub fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).map_err(|e| Error::io(path, e))
 }
 
-pub fn remove_dir_all(path: &Path) -> Result<()> {
-    match fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
-        _ => Ok(()),
+/// [`create_dir_all`] for a folder inside `base`: every component between `base` and `path`
+/// must be a real folder, not a link.
+pub fn create_dir_all_in(base: &Path, path: &Path) -> Result<()> {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return Err(refuse_link(&at, "into folder")),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} exists and is not a folder",
+                    at.display()
+                )));
+            }
+            Err(_) => match fs::create_dir(&at) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
+                Err(e) => return Err(Error::io(&at, e)),
+            },
+        }
     }
+    Ok(())
+}
+
+/// Removes a folder tree (a missing one is fine). A link is removed itself: nothing it points to
+/// is touched.
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+        Ok(m) if m.is_dir() => match fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+            _ => Ok(()),
+        },
+        Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
+    }
+}
+
+/// Removes one entry of a tree: a folder with everything in it, or a file or link.
+pub fn remove_entry(path: &Path) -> Result<()> {
+    remove_dir_all(path)
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -36,13 +104,121 @@ pub fn is_dir(path: &Path) -> bool {
     path.is_dir()
 }
 
-/// Writes a new file, refusing to overwrite an existing one (used by `iehp new`).
+fn open_new(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    // `create_new` (O_EXCL) fails on any existing entry, a dangling link included, so a link
+    // planted at the name is never followed.
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// Writes a new file, refusing to overwrite anything, a link included (a build's staging
+/// folder, `iehp new`).
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
+    let mut f = open_new(path).map_err(|e| {
+        if is_symlink(path) {
+            refuse_link(path, "file")
+        } else {
+            Error::io(path, e)
+        }
+    })?;
     f.write_all(bytes).map_err(|e| Error::io(path, e))
+}
+
+/// A name beside `path` no other process or thread picks: process id, time and a counter.
+pub fn unique_sibling(path: &Path, tag: &str) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.{tag}-{}-{nanos:x}-{n}", std::process::id()))
+}
+
+/// Replaces the file at `path` whole: the bytes go to a new file beside it, which is then
+/// renamed over it, so a reader sees the old file or the new one, never a part. A link at
+/// `path` is refused, not written through.
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    if is_symlink(path) {
+        return Err(refuse_link(path, "file"));
+    }
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to write {}: it is a folder",
+            path.display()
+        )));
+    }
+    let tmp = unique_sibling(path, "tmp");
+    let written = open_new(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .map_err(|e| Error::io(&tmp, e));
+    if let Err(e) = written.and_then(|()| rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_never_follow_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("precious.txt");
+        fs::write(&target, "keep").unwrap();
+        let link = tmp.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let e = replace(&link, b"overwritten").unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        let e = write_new(&link, b"overwritten").unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep");
+
+        // A dangling link is not created through either.
+        let dangling = tmp.path().join("dangling");
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
+        assert!(write_new(&dangling, b"x").is_err());
+        assert!(replace(&dangling, b"x").is_err());
+        assert!(!tmp.path().join("nowhere").exists());
+
+        // Removing a link to a folder removes the link only.
+        let dir = tmp.path().join("dir");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("f"), "f").unwrap();
+        let dir_link = tmp.path().join("dir-link");
+        std::os::unix::fs::symlink(&dir, &dir_link).unwrap();
+        remove_dir_all(&dir_link).unwrap();
+        assert!(!dir_link.exists() && dir.join("f").exists());
+
+        // No folder is made through a link.
+        let e = create_dir_all_in(tmp.path(), &dir_link.join("a"));
+        assert!(e.is_ok(), "the link is gone: a real folder is made");
+        std::os::unix::fs::symlink(&dir, tmp.path().join("l2")).unwrap();
+        let e = create_dir_all_in(tmp.path(), &tmp.path().join("l2/a")).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(!dir.join("a").exists());
+    }
+
+    #[test]
+    fn replace_is_whole_and_leaves_nothing_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("cache.json");
+        replace(&path, b"one").unwrap();
+        replace(&path, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "two");
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1);
+    }
 }

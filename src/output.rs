@@ -45,76 +45,213 @@ pub fn check_path(path: &str) -> Result<()> {
     }
 }
 
-/// Refuses output folders whose replacement would destroy something that is not a build:
-/// the site root itself, a folder holding the content, or a non-empty folder with no `index.html`.
+/// The file every build leaves at the top of its output folder: a later build replaces only a
+/// folder that holds it (or nothing at all), so `--out` can never wipe content, a theme or
+/// anything else that is not a build. Its text is fixed, so builds stay byte-identical.
+pub const MARKER: &str = ".iehp-build";
+const MARKER_TEXT: &str =
+    "This folder is a site built by iehp. The next `iehp build` into it replaces it whole.\n";
+
+fn canonical(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    // Not there yet: its parent's real path and its name.
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            canonical(parent).join(name)
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Whether `out` holds a previous build: its marker, a real file.
+fn is_previous_build(out: &Path) -> bool {
+    std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// Refuses output folders whose replacement would destroy something that is not a build: a
+/// symbolic link (replacing it would delete through it), the site root, its `content/` or
+/// `themes/` or anything holding or inside them, or a non-empty folder without the marker a
+/// build leaves. The default `output/` with an `index.html` is taken as a build made before
+/// the marker existed.
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<()> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_c, out_c) = (canon(root), canon(out));
+    if fs::is_symlink(out) {
+        let target = std::fs::read_link(out)
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "refusing to build into {}: it is a symbolic link{target}, and a build replaces its output folder whole, which would delete through the link; build into the real folder with --out, or remove the link",
+            out.display()
+        )));
+    }
+    let out_c = canonical(out);
+    let root_c = canonical(root);
     if root_c.starts_with(&out_c) {
         return Err(Error::Usage(format!(
             "refusing to build into {}: it holds the site's own content",
             out.display()
         )));
     }
-    if out.is_dir() {
-        let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
-        let non_empty = entries.next().is_some();
-        if non_empty && !out.join("index.html").is_file() {
+    for (name, what) in [("content", "the site's content"), ("themes", "the site's themes")] {
+        let guarded = canonical(&root.join(name));
+        if out_c.starts_with(&guarded) || guarded.starts_with(&out_c) {
             return Err(Error::Usage(format!(
-                "refusing to replace {}: it is not empty and does not look like an iehp build (no index.html); remove it or choose another --out",
+                "refusing to build into {}: it is or holds {what} ({}); choose an --out outside it",
+                out.display(),
+                guarded.display()
+            )));
+        }
+    }
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.is_dir() => {
+            let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+            let non_empty = entries.next().is_some();
+            let legacy = out_c == root_c.join("output") && out.join("index.html").is_file();
+            if non_empty && !is_previous_build(out) && !legacy {
+                return Err(Error::Usage(format!(
+                    "refusing to replace {}: it is not empty and is not an iehp build (no {MARKER} file, which every build writes); remove it or choose another --out",
+                    out.display()
+                )));
+            }
+        }
+        Ok(_) => {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a folder",
                 out.display()
             )));
         }
-    } else if out.exists() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a folder",
-            out.display()
-        )));
+        Err(_) => {}
+    }
+    Ok(())
+}
+
+/// Holds the output folder's lock: builds into one folder, from this process or another, run
+/// one after another. The lock is the kernel's (`flock`), so a killed build releases it.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock on `out`, waiting (and saying so) while another build holds it.
+    pub fn take(out: &Path) -> Result<Self> {
+        let (parent, name) = parent_and_name(out);
+        let path = parent.join(format!(".{name}.lock"));
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&path).map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            let fd = file.as_raw_fd();
+            // SAFETY: `fd` is open for as long as `file` lives; flock takes plain integers.
+            if unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                eprintln!("waiting for another build into {} to finish", out.display());
+                // SAFETY: as above.
+                if unsafe { libc::flock(fd, libc::LOCK_EX) } != 0 {
+                    return Err(Error::io(&path, std::io::Error::last_os_error()));
+                }
+            }
+        }
+        Ok(Self { _file: file })
+    }
+}
+
+fn parent_and_name(out: &Path) -> (PathBuf, String) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    (parent, name)
+}
+
+/// Removes what killed builds into `out` left beside it (`.output.staging-*`, `.output.old-*`).
+/// Only called under the lock, when no other build can be using them.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let (staging, old, tmp) = (
+        format!(".{name}.staging-"),
+        format!(".{name}.old-"),
+        format!(".{name}.tmp-"),
+    );
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let n = file_name.to_string_lossy();
+        if n.starts_with(&staging) || n.starts_with(&old) || n.starts_with(&tmp) {
+            fs::remove_entry(&entry.path())?;
+        }
     }
     Ok(())
 }
 
 /// A build being written: files go into a staging folder beside `out`; [`Staging::commit`]
 /// swaps it in whole. Dropped without a commit, the staging folder is removed and `out` is
-/// left exactly as it was.
+/// left exactly as it was. Holds the output folder's lock from start to end.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     old: PathBuf,
     committed: bool,
+    _lock: OutputLock,
 }
 
 impl Staging {
     pub fn begin(out: &Path) -> Result<Self> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = parent_and_name(out);
         fs::create_dir_all(&parent)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".to_string());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        fs::remove_dir_all(&dir)?;
-        fs::create_dir_all(&dir)?;
-        Ok(Self {
+        let lock = OutputLock::take(out)?;
+        if fs::is_symlink(out) {
+            return Err(Error::Usage(format!(
+                "refusing to build into {}: it is a symbolic link",
+                out.display()
+            )));
+        }
+        remove_leftovers(&parent, &name)?;
+        let dir = fs::unique_sibling(&parent.join(&name), "staging");
+        let old = fs::unique_sibling(&parent.join(&name), "old");
+        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let staging = Self {
             dir,
             out: out.to_path_buf(),
             old,
             committed: false,
-        })
+            _lock: lock,
+        };
+        fs::write_new(&staging.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
-    /// Writes one file; safe to call from several threads at once.
+    /// Writes one file; safe to call from several threads at once. Never through a link.
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         check_path(&file.path)?;
-        let path = self.dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        if file.path == MARKER {
+            return Err(Error::Usage(format!(
+                "refusing to write {MARKER}: the name is the build's own marker"
+            )));
         }
-        fs::write(&path, &file.bytes)
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent()
+            && parent != self.dir
+        {
+            fs::create_dir_all_in(&self.dir, parent)?;
+        }
+        fs::write_new(&path, &file.bytes)
     }
 
     /// Replaces `out` with everything written.
@@ -146,35 +283,34 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
 }
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
-    if out.exists() {
-        fs::remove_dir_all(old)?;
-        fs::rename(out, old)?;
-        if let Err(e) = fs::rename(staging, out) {
-            // Put the previous build back so the folder is never left missing.
-            let _ = fs::rename(old, out);
-            return Err(e);
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
+            "refusing to replace {}: it is a symbolic link",
+            out.display()
+        ))),
+        Ok(_) => {
+            fs::remove_dir_all(old)?;
+            fs::rename(out, old)?;
+            if let Err(e) = fs::rename(staging, out) {
+                // Put the previous build back so the folder is never left missing.
+                let _ = fs::rename(old, out);
+                return Err(e);
+            }
+            remove_tree_parallel(old)
         }
-        remove_tree_parallel(old)
-    } else {
-        fs::rename(staging, out)
+        Err(_) => fs::rename(staging, out),
     }
 }
 
-/// Removes a previous build's tree, its top-level folders in parallel (a large build has tens
-/// of thousands of files).
+/// Removes a previous build's tree, its top-level entries in parallel (a large build has tens
+/// of thousands of files). Links inside are removed, never followed.
 fn remove_tree_parallel(dir: &Path) -> Result<()> {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .flatten()
         .map(|e| e.path())
         .collect();
-    entries.par_iter().try_for_each(|p| {
-        if p.is_dir() {
-            fs::remove_dir_all(p)
-        } else {
-            std::fs::remove_file(p).map_err(|e| Error::io(p, e))
-        }
-    })?;
+    entries.par_iter().try_for_each(|p| fs::remove_entry(p))?;
     fs::remove_dir_all(dir)
 }
 
@@ -224,15 +360,111 @@ mod tests {
             !out.join("a").exists(),
             "stale files from the previous build are gone"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(&tmp)
+        let mut leftovers: Vec<_> = std::fs::read_dir(&tmp)
             .unwrap()
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, [std::ffi::OsString::from("output")]);
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            [
+                std::ffi::OsString::from(".output.lock"),
+                std::ffi::OsString::from("output")
+            ]
+        );
         // A bad path fails before anything is touched.
         assert!(write_site(&out, &[OutputFile::new("../evil", "x")]).is_err());
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn a_build_leaves_its_marker_and_a_later_one_replaces_only_a_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = root.join("site");
+        write_site(&out, &[OutputFile::new("index.html", "x")]).unwrap();
+        assert!(is_previous_build(&out));
+        check_out_dir(root, &out).unwrap();
+        // A folder with an index.html but no marker is not a build.
+        let other = root.join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("index.html"), "mine").unwrap();
+        let e = check_out_dir(root, &other).unwrap_err().to_string();
+        assert!(e.contains(MARKER), "{e}");
+        // The default output folder of a build from before the marker is still a build.
+        std::fs::create_dir_all(root.join("output")).unwrap();
+        std::fs::write(root.join("output/index.html"), "old build").unwrap();
+        check_out_dir(root, &root.join("output")).unwrap();
+        // Content, themes, and anything inside or holding them, are refused.
+        std::fs::write(root.join("content/index.html"), "x").unwrap();
+        std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
+        for bad in [
+            "content",
+            "content/events",
+            "themes",
+            "themes/default/static",
+            ".",
+        ] {
+            assert!(check_out_dir(root, &root.join(bad)).is_err(), "{bad}");
+        }
+        // A marker that the content writes is refused as a page path.
+        let staging = Staging::begin(&root.join("x")).unwrap();
+        assert!(staging.write(&OutputFile::new(MARKER, "x")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_output_is_refused_and_its_target_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let www = tmp.path().join("www");
+        std::fs::create_dir_all(&www).unwrap();
+        std::fs::write(www.join("precious.html"), "keep").unwrap();
+        std::fs::write(www.join(MARKER), "even with a marker").unwrap();
+        let out = tmp.path().join("output");
+        std::os::unix::fs::symlink(&www, &out).unwrap();
+        let e = check_out_dir(tmp.path(), &out).unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert!(write_site(&out, &[OutputFile::new("index.html", "x")]).is_err());
+        assert_eq!(
+            std::fs::read_to_string(www.join("precious.html")).unwrap(),
+            "keep"
+        );
+        assert!(fs::is_symlink(&out));
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        for stale in [".output.staging-1", ".output.old-1-abc-0"] {
+            std::fs::create_dir_all(tmp.path().join(stale).join("a")).unwrap();
+            std::fs::write(tmp.path().join(stale).join("a/b.html"), "x").unwrap();
+        }
+        std::fs::create_dir_all(tmp.path().join(".other.staging-1")).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "x")]).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".other.staging-1", ".output.lock", "output"]);
+    }
+
+    #[test]
+    fn staging_names_are_unique_within_one_process() {
+        let out = Path::new("/x/output");
+        let a = fs::unique_sibling(out, "staging");
+        let b = fs::unique_sibling(out, "staging");
+        assert_ne!(a, b);
+        assert!(
+            a.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".output.staging-")
+        );
     }
 }

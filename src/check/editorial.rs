@@ -68,8 +68,9 @@ pub fn check(site: &Site, now: Date) -> Vec<Diagnostic> {
 /// The web address an item points to, if its collection has one.
 fn item_url(item: &Item) -> Option<&str> {
     match &item.details {
-        Details::Portal { url, .. } => Some(url),
-        Details::Member { url, .. } | Details::Program { url, .. } => url.as_deref(),
+        Details::Portal { url, .. } | Details::Member { url, .. } | Details::Program { url, .. } => {
+            url.as_deref()
+        }
         Details::Event(e) => e.registration_url.as_deref(),
         Details::Page => None,
     }

@@ -93,10 +93,9 @@ pub fn collect(site: &Site) -> BTreeMap<String, BTreeSet<Place>> {
             add(source, &item.path, pos("source"));
         }
         match &item.details {
-            Details::Portal { url, .. } => add(url, &item.path, pos("url")),
-            Details::Member { url: Some(url), .. } | Details::Program { url: Some(url), .. } => {
-                add(url, &item.path, pos("url"))
-            }
+            Details::Portal { url: Some(url), .. }
+            | Details::Member { url: Some(url), .. }
+            | Details::Program { url: Some(url), .. } => add(url, &item.path, pos("url")),
             Details::Event(e) => {
                 if let Some(u) = &e.registration_url {
                     add(u, &item.path, pos("registration_url"));
@@ -136,15 +135,11 @@ fn host_of(url: &str) -> String {
 /// Checks `links`, using and refreshing the cache. Returns a problem per place of a bad link.
 pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) -> Result<Vec<Diagnostic>> {
     let now = jiff::Timestamp::now();
+    // Before any request: a cache that is a link (a committed one could point anywhere) is
+    // never read nor written through.
+    fs::refuse_symlink(&opts.cache, "the link cache")?;
     let mut cache = read_cache(&opts.cache)?;
-    let fresh = |o: &Outcome| {
-        let ttl = if o.ok() { opts.ttl_ok } else { opts.ttl_problem };
-        o.checked
-            .parse::<jiff::Timestamp>()
-            .ok()
-            .and_then(|t| jiff::SignedDuration::try_from(ttl).ok().map(|d| t + d > now))
-            .unwrap_or(false)
-    };
+    let fresh = |o: &Outcome| is_fresh(o, now, opts);
     let mut by_host: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for url in links.keys() {
         if !cache.links.get(url).is_some_and(fresh) {
@@ -183,6 +178,8 @@ pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) 
     for (url, outcome) in results.into_inner().unwrap_or_default() {
         cache.links.insert(url, outcome);
     }
+    // Links the content no longer names leave the cache.
+    cache.links.retain(|url, _| links.contains_key(url));
     write_cache(&opts.cache, &cache)?;
 
     let mut diags = Vec::new();
@@ -203,6 +200,21 @@ pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) 
         }
     }
     Ok(diags)
+}
+
+/// Whether a cached result can be trusted at `now`: checked within its time to live, and not in
+/// the future (a clock that was wrong, or a hand-edited cache, must not keep a result forever).
+fn is_fresh(o: &Outcome, now: jiff::Timestamp, opts: &ExternalOptions) -> bool {
+    let ttl = if o.ok() { opts.ttl_ok } else { opts.ttl_problem };
+    let Ok(checked) = o.checked.parse::<jiff::Timestamp>() else {
+        return false;
+    };
+    let Ok(ttl) = jiff::SignedDuration::try_from(ttl) else {
+        return false;
+    };
+    // A minute of slack for clocks of two machines sharing a cache.
+    let slack = jiff::SignedDuration::from_secs(60);
+    checked <= now + slack && checked + ttl > now
 }
 
 /// `None` when the link is fine; else whether it is an error, and what to say.
@@ -265,19 +277,63 @@ fn request(agent: &ureq::Agent, url: &str) -> Outcome {
     }
 }
 
-/// A redirect target made absolute against the URL that answered it.
+/// A redirect target made absolute against the URL that answered it, as a browser does
+/// (RFC 3986, section 5): `//host/x`, `/x`, `x`, `../x`, `?q` and `#f` forms.
 fn absolute(base: &str, location: &str) -> String {
     if is_web_url(location) {
         return location.to_string();
     }
     let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
-    let host = rest.split('/').next().unwrap_or(rest);
-    if location.starts_with('/') {
-        format!("{scheme}://{host}{location}")
-    } else {
-        let dir = base.rsplit_once('/').map(|(d, _)| d).unwrap_or(base);
-        format!("{dir}/{location}")
+    if let Some(net) = location.strip_prefix("//") {
+        return format!("{scheme}://{net}");
     }
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (host, path_query) = rest.split_at(host_end);
+    let base_path = path_query.split('?').next().unwrap_or("");
+    let base_path = if base_path.is_empty() { "/" } else { base_path };
+    if location.is_empty() {
+        return format!("{scheme}://{host}{path_query}");
+    }
+    if location.starts_with('#') {
+        return format!("{scheme}://{host}{path_query}{location}");
+    }
+    if location.starts_with('?') {
+        return format!("{scheme}://{host}{base_path}{location}");
+    }
+    let (loc_path, tail) = match location.find(['?', '#']) {
+        Some(i) => location.split_at(i),
+        None => (location, ""),
+    };
+    let merged = if loc_path.starts_with('/') {
+        loc_path.to_string()
+    } else {
+        let dir = base_path.rsplit_once('/').map_or("", |(d, _)| d);
+        format!("{dir}/{loc_path}")
+    };
+    format!("{scheme}://{host}{}{tail}", remove_dot_segments(&merged))
+}
+
+/// RFC 3986's dot-segment removal on an absolute path: `/a/b/../c/./d` -> `/a/c/d`; `..` never
+/// climbs above the root.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let last = segments.len().saturating_sub(1);
+    for (i, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." | ".." => {
+                if *seg == ".." {
+                    out.pop();
+                }
+                if i == last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 fn read_cache(path: &Path) -> Result<Cache> {
@@ -296,7 +352,7 @@ fn write_cache(path: &Path, cache: &Cache) -> Result<()> {
         fs::create_dir_all(parent)?;
     }
     let json = serde_json::to_vec_pretty(cache).map_err(|e| Error::Usage(format!("link cache: {e}")))?;
-    fs::write(path, &json)
+    fs::replace(path, &json)
 }
 
 #[cfg(test)]
@@ -310,6 +366,43 @@ mod tests {
         assert_eq!(absolute("https://e.org/a/b", "/c"), "https://e.org/c");
         assert_eq!(absolute("https://e.org/a/b", "c"), "https://e.org/a/c");
         assert_eq!(absolute("https://e.org/a", "https://f.org/"), "https://f.org/");
+    }
+
+    #[test]
+    fn relative_redirects_resolve_as_a_browser_would() {
+        let b = "https://e.org/a/b/c?x=1";
+        for (location, expected) in [
+            ("../../x", "https://e.org/x"),
+            ("../x", "https://e.org/a/x"),
+            ("./x", "https://e.org/a/b/x"),
+            ("x?y=2", "https://e.org/a/b/x?y=2"),
+            ("../../../../x", "https://e.org/x"),
+            ("/p/../q/", "https://e.org/q/"),
+            ("?y=2", "https://e.org/a/b/c?y=2"),
+            ("#top", "https://e.org/a/b/c?x=1#top"),
+            ("//f.org/z", "https://f.org/z"),
+            ("..", "https://e.org/a/"),
+        ] {
+            assert_eq!(absolute(b, location), expected, "{location}");
+        }
+        assert_eq!(absolute("https://e.org", "x"), "https://e.org/x");
+        assert_eq!(absolute("https://e.org?q", "../x"), "https://e.org/x");
+    }
+
+    #[test]
+    fn a_result_from_the_future_is_not_trusted() {
+        let opts = ExternalOptions::new(PathBuf::from("cache.json"));
+        let now: jiff::Timestamp = "2026-01-10T00:00:00Z".parse().unwrap();
+        let at = |checked: &str| Outcome {
+            status: 200,
+            location: None,
+            error: None,
+            checked: checked.to_string(),
+        };
+        assert!(is_fresh(&at("2026-01-09T00:00:00Z"), now, &opts));
+        assert!(!is_fresh(&at("2025-12-01T00:00:00Z"), now, &opts), "expired");
+        assert!(!is_fresh(&at("2099-01-01T00:00:00Z"), now, &opts), "future");
+        assert!(!is_fresh(&at("not a date"), now, &opts));
     }
 
     #[test]

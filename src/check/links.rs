@@ -139,6 +139,53 @@ fn join(page_url: &str, rel: &str) -> String {
     out
 }
 
+/// An attribute value as the browser reads it: lol_html hands over the text as written, with
+/// `&amp;` and numeric references still in it (a link with `&` in it was otherwise not matched
+/// to its Markdown line, and was reported again once per page).
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => match name.strip_prefix('#') {
+                    Some(n) => match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => n.parse().ok(),
+                    }
+                    .and_then(char::from_u32),
+                    None => None,
+                },
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Ids, and the targets of links and embedded assets, of one HTML page.
 fn scan_html(bytes: &[u8]) -> (BTreeSet<String>, Vec<String>) {
     let mut ids = BTreeSet::new();
@@ -156,7 +203,7 @@ fn scan_html(bytes: &[u8]) -> (BTreeSet<String>, Vec<String>) {
                 |el| {
                     for attr in ["href", "src", "action"] {
                         if let Some(v) = el.get_attribute(attr) {
-                            links.push(v);
+                            links.push(decode_entities(&v));
                         }
                     }
                     Ok(())
@@ -185,39 +232,57 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
     let default = site.config.default_language();
     // A link broken in every language is reported once, for the first language it breaks in.
     let mut seen_at: BTreeSet<(PathBuf, usize)> = BTreeSet::new();
-    let mut check_body =
-        |path: &PathBuf, body: &Body, body_line: usize, page_url: String, lang_root: &str, lang: &str| {
-            for link in &body.links {
-                let href = if link.url.starts_with('/') && !link.url.starts_with("//") {
-                    format!("{lang_root}{}", &link.url[1..])
-                } else {
-                    link.url.clone()
-                };
-                if let Err(reason) = index.resolve(&page_url, &href) {
-                    if !seen_at.insert((path.clone(), link.offset)) {
-                        continue;
-                    }
+    let mut check_body = |path: &PathBuf,
+                          body: &Body,
+                          body_line: usize,
+                          page_url: String,
+                          lang_root: &str,
+                          lang: &str| {
+        for link in &body.links {
+            if let Some(scheme) = crate::content::markdown::unsafe_scheme(&link.url) {
+                if seen_at.insert((path.clone(), link.offset)) {
                     let (line, col) = body.position(body_line, link.offset);
-                    let on = if lang == default {
-                        String::new()
-                    } else {
-                        format!(" (on the {lang} site)")
-                    };
                     diags.push(Diagnostic::error(
-                        path,
-                        line,
-                        col,
-                        format!("broken link \"{}\"{on}: {reason}", link.url),
-                    ));
-                    for root in &roots {
-                        if link.url.starts_with('/') && !link.url.starts_with("//") {
-                            reported.insert(format!("{root}{}", &link.url[1..]));
-                        }
-                    }
-                    reported.insert(link.url.clone());
+                            path,
+                            line,
+                            col,
+                            format!(
+                                "a {scheme}: address is never allowed in a link or image (it could run code or reach the reader's files); the pages show its text without it: link to an https:// address instead"
+                            ),
+                        ));
                 }
+                continue;
             }
-        };
+            let href = if link.url.starts_with('/') && !link.url.starts_with("//") {
+                format!("{lang_root}{}", &link.url[1..])
+            } else {
+                link.url.clone()
+            };
+            if let Err(reason) = index.resolve(&page_url, &href) {
+                if !seen_at.insert((path.clone(), link.offset)) {
+                    continue;
+                }
+                let (line, col) = body.position(body_line, link.offset);
+                let on = if lang == default {
+                    String::new()
+                } else {
+                    format!(" (on the {lang} site)")
+                };
+                diags.push(Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("broken link \"{}\"{on}: {reason}", link.url),
+                ));
+                for root in &roots {
+                    if link.url.starts_with('/') && !link.url.starts_with("//") {
+                        reported.insert(format!("{root}{}", &link.url[1..]));
+                    }
+                }
+                reported.insert(link.url.clone());
+            }
+        }
+    };
     // Each item as every language shows it: its own translation, or the original under that
     // language's pages (where a fragment may not exist in the other language's text).
     for original in site.items.iter().filter(|i| i.lang == default) {
@@ -319,6 +384,15 @@ mod tests {
                 .contains("#nowhere")
         );
         assert!(idx.resolve("/", "#nowhere").is_err());
+    }
+
+    #[test]
+    fn attribute_values_are_decoded() {
+        assert_eq!(decode_entities("/x?a=1&amp;b=2"), "/x?a=1&b=2");
+        assert_eq!(decode_entities("a&#x27;b&#39;c&quot;"), "a'b'c\"");
+        assert_eq!(decode_entities("&amp&unknown;&"), "&amp&unknown;&");
+        let (_, links) = scan_html(b"<a href=\"/x?a=1&amp;b=2\">x</a>");
+        assert_eq!(links, ["/x?a=1&b=2"]);
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub fn render(source: &str, lang_root: &str) -> Body {
 /// colon).
 pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
     let mut links = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(source, options())
+    let events: Vec<Event> = Parser::new_ext(source, options())
         .into_offset_iter()
         .map(|(event, range)| {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
@@ -36,6 +36,7 @@ pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
             event
         })
         .collect();
+    let mut events = neutralise_unsafe_links(events);
     let headings = anchor_headings(&mut events);
     for event in events.iter_mut() {
         rewrite_links(event, lang_root);
@@ -54,6 +55,69 @@ pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
         headings,
         links,
     }
+}
+
+/// The URL schemes a link or image in a body may never have: they run code (`javascript:`,
+/// `vbscript:`), carry a whole document (`data:`) or reach the reader's own files (`file:`).
+pub const UNSAFE_SCHEMES: [&str; 4] = ["javascript", "vbscript", "data", "file"];
+
+/// The scheme of `url` when it is one of [`UNSAFE_SCHEMES`], read as a browser reads it:
+/// leading spaces and control characters skipped, tabs and line breaks anywhere ignored, any
+/// case (`  JaVa\tScRiPt:` is `javascript`).
+pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    let mut scheme = String::new();
+    for c in url.trim_start_matches(|c: char| c <= ' ').chars() {
+        match c {
+            '\t' | '\n' | '\r' => {}
+            ':' => break,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                if scheme.len() > 16 {
+                    return None;
+                }
+                scheme.push(c.to_ascii_lowercase());
+            }
+            _ => return None,
+        }
+    }
+    UNSAFE_SCHEMES.into_iter().find(|s| *s == scheme)
+}
+
+/// Links and images whose address has an unsafe scheme lose their address: a link becomes its
+/// text, an image its description. (`check` reports each at its line.) Covers every Markdown
+/// form: inline, reference definitions and autolinks all arrive here as links.
+fn neutralise_unsafe_links(events: Vec<Event>) -> Vec<Event> {
+    if !events.iter().any(|e| {
+        matches!(e, Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+            if unsafe_scheme(dest_url).is_some())
+    }) {
+        return events;
+    }
+    // Whether each open link / image is dropped (images may sit inside a link's text, and in
+    // another image's description).
+    let mut links: Vec<bool> = Vec::new();
+    let mut images: Vec<bool> = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let keep = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let drop = unsafe_scheme(dest_url).is_some();
+                links.push(drop);
+                !drop
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let drop = unsafe_scheme(dest_url).is_some();
+                images.push(drop);
+                !drop
+            }
+            Event::End(TagEnd::Link) => !links.pop().unwrap_or(false),
+            Event::End(TagEnd::Image) => !images.pop().unwrap_or(false),
+            _ => true,
+        };
+        if keep {
+            out.push(event);
+        }
+    }
+    out
 }
 
 /// The HTML `render(source, from_root)` gave, with its root-relative links placed under
@@ -100,7 +164,10 @@ fn relocate_tag(tag: &str, from_root: &str, to_root: &str) -> String {
 /// demotes `#` headings to `##`, since the page's title is its only `h1`.
 fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
     let mut headings = Vec::new();
-    let mut used: Vec<String> = Vec::new();
+    // Ids taken, and for each base the next number to try: linear in the headings, however many
+    // share a text (a `Vec::contains` scan per try made 20,000 identical headings take minutes).
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { .. }) = &events[i] {
@@ -123,12 +190,17 @@ fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
                     base
                 };
                 let mut unique = base.clone();
-                let mut n = 1;
-                while used.contains(&unique) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
+                if used.contains(&unique) {
+                    let n = next.entry(base.clone()).or_insert(1);
+                    loop {
+                        unique = format!("{base}-{n}");
+                        *n += 1;
+                        if !used.contains(&unique) {
+                            break;
+                        }
+                    }
                 }
-                used.push(unique.clone());
+                used.insert(unique.clone());
                 *id = Some(CowStr::from(unique.clone()));
                 if *level == HeadingLevel::H1 {
                     *level = HeadingLevel::H2;
@@ -322,6 +394,85 @@ mod tests {
         assert!(!body.html.contains("<script"), "{}", body.html);
         assert!(!body.html.contains("<div"), "{}", body.html);
         assert!(body.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn a_percent_sign_is_not_a_scheme() {
+        // Browsers do not decode a scheme: `java%09script:` is a relative path, harmless.
+        assert_eq!(unsafe_scheme("java%09script:alert(1)"), None);
+    }
+
+    #[test]
+    fn unsafe_schemes_never_reach_an_address() {
+        let payloads = [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "file:///etc/passwd",
+            "&#106;avascript:alert(1)",
+            "&#x09;javascript:alert(1)",
+            "java&#x09;script:alert(1)",
+        ];
+        for payload in payloads {
+            let forms = [
+                format!("[click]({payload})"),
+                format!("![pic]({payload})"),
+                format!("[click][r]\n\n[r]: {payload}\n"),
+                format!("[![pic]({payload})](/ok/)"),
+                format!("[![pic](/ok.png)]({payload})"),
+                format!("<{payload}>"),
+            ];
+            for doc in forms {
+                for (root, lang) in [("/", "en"), ("/fr/", "fr")] {
+                    let body = render_in(&doc, root, lang);
+                    let html = body.html.to_lowercase();
+                    for bad in ["javascript:", "vbscript:", "data:", "file:"] {
+                        assert!(!html.contains(&format!("=\"{bad}")), "{doc:?}: {}", body.html);
+                    }
+                    assert!(!html.contains("href=\"java"), "{doc:?}: {}", body.html);
+                    // A link the payload made is still recorded, for `check` to report at its
+                    // line (`<&#106;avascript:...>` makes no link: it is text).
+                    let made_link = !body.links.is_empty();
+                    assert!(
+                        !made_link || body.links.iter().any(|l| unsafe_scheme(&l.url).is_some()),
+                        "{doc:?}: {:?}",
+                        body.links
+                    );
+                }
+            }
+        }
+        let body = render("[click](javascript:alert(1)) and [ok](/ok/)", "/");
+        assert_eq!(body.html, "<p>click and <a href=\"/ok/\">ok</a></p>\n");
+        let body = render("![a cat](data:image/png;base64,AAAA)", "/");
+        assert_eq!(body.html, "<p>a cat</p>\n");
+        for fine in [
+            "https://e.org",
+            "/a:b/",
+            "mailto:x@e.org",
+            "tel:+1",
+            "#data:x",
+            "datafile:x",
+        ] {
+            assert_eq!(unsafe_scheme(fine), None, "{fine}");
+        }
+        assert_eq!(unsafe_scheme(" \u{1}JaVa\tScRiPt:x"), Some("javascript"));
+    }
+
+    #[test]
+    fn twenty_thousand_identical_headings_take_well_under_a_second() {
+        let doc = "## Same\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let body = render(&doc, "/");
+        let took = started.elapsed();
+        assert_eq!(body.headings.len(), 20_000);
+        assert_eq!(body.headings[19_999].id, "same-19999");
+        // Unoptimised test builds are slow; the old scan took minutes.
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+        // Numbers skip ids written by hand, as before.
+        let body = render("## A\n\n## A {#a-1}\n\n## A\n\n## A\n", "/");
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3"]);
     }
 
     #[test]

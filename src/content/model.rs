@@ -142,6 +142,8 @@ pub enum Format {
     Online,
     InPerson,
     Hybrid,
+    /// The source does not say how the event is held (`format: not-stated`).
+    NotStated,
 }
 
 /// A form a page can carry (front matter `form:`, pages only).
@@ -156,6 +158,8 @@ pub enum EventLanguage {
     En,
     Fr,
     Bilingual,
+    /// The source does not say which language the event is held in (`language: not-stated`).
+    NotStated,
 }
 
 /// A Markdown body after the one Markdown pass.
@@ -230,7 +234,8 @@ pub struct Item {
 pub enum Details {
     Page,
     Portal {
-        url: String,
+        /// The portal's own address; absent when no source confirms one (an archived portal).
+        url: Option<String>,
         operator: String,
         status: PortalStatus,
     },

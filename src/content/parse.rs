@@ -151,6 +151,7 @@ const FORMATS: &[(&str, Format)] = &[
     ("online", Format::Online),
     ("in-person", Format::InPerson),
     ("hybrid", Format::Hybrid),
+    ("not-stated", Format::NotStated),
 ];
 
 pub fn item(
@@ -248,7 +249,7 @@ pub fn item(
     let details = match collection {
         Collection::Pages => Some(Details::Page),
         Collection::Portals => {
-            let url = f.req_url("url");
+            let url = f.opt_url("url");
             let operator = f.req_str("operator");
             let status = f.req_choice(
                 "status",
@@ -258,8 +259,8 @@ pub fn item(
                     ("unknown", PortalStatus::Unknown),
                 ],
             );
-            match (url, operator, status) {
-                (Some(url), Some(operator), Some(status)) => Some(Details::Portal {
+            match (operator, status) {
+                (Some(operator), Some(status)) => Some(Details::Portal {
                     url,
                     operator,
                     status,
@@ -349,6 +350,7 @@ fn event(f: &mut Fields, tz: &TimeZone) -> Option<Event> {
             ("en", EventLanguage::En),
             ("fr", EventLanguage::Fr),
             ("bilingual", EventLanguage::Bilingual),
+            ("not-stated", EventLanguage::NotStated),
         ],
     );
     let registration_url = f.opt_url("registration_url");
@@ -621,6 +623,52 @@ mod tests {
     fn the_sample_event_is_valid() {
         let (ok, diags) = parse_event(EVENT);
         assert!(ok && diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn format_and_language_can_be_not_stated() {
+        let text = EVENT.replace(
+            "format: hybrid\nlocation: Toronto, ON\n",
+            "format: not-stated\nlanguage: not-stated\n",
+        );
+        let file = SourceFile {
+            kind: FileKind::Item {
+                collection: Collection::Events,
+                stem: "x".into(),
+                lang: None,
+            },
+            rel: "content/events/x.md".into(),
+            abs: "/nonexistent/x.md".into(),
+        };
+        let mut diags = Vec::new();
+        let parsed = item(&file, Collection::Events, "x", None, &text, &config(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let e = parsed.and_then(|p| p.item.event().cloned()).expect("an event");
+        assert_eq!(e.format, Format::NotStated);
+        assert_eq!(e.language, Some(EventLanguage::NotStated));
+        assert_eq!(e.location, None, "a format nobody stated does not demand a place");
+    }
+
+    #[test]
+    fn a_portal_without_a_confirmed_address_is_valid() {
+        let text = "---\ntitle: Old portal\nprovince: ON\noperator: A body\nstatus: unknown\nsource: https://e.org/\nreviewed: 2020-04-07\n---\n";
+        let file = SourceFile {
+            kind: FileKind::Item {
+                collection: Collection::Portals,
+                stem: "x".into(),
+                lang: None,
+            },
+            rel: "content/portals/x.md".into(),
+            abs: "/nonexistent/x.md".into(),
+        };
+        let mut diags = Vec::new();
+        let parsed = item(&file, Collection::Portals, "x", None, text, &config(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let details = parsed.map(|p| p.item.details.clone());
+        assert!(
+            matches!(details, Some(Details::Portal { url: None, .. })),
+            "{details:?}"
+        );
     }
 
     /// Copies of `text` with a few characters replaced, inserted or removed, deterministically.

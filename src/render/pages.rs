@@ -1297,13 +1297,8 @@ impl<'a> Plan<'a> {
                     None,
                     vec![],
                 );
-                fact(
-                    lang.tr("field_portal_url")?,
-                    Some(url.clone()),
-                    Some(url.clone()),
-                    vec![],
-                );
-                action_url = Some(url.clone());
+                fact(lang.tr("field_portal_url")?, url.clone(), url.clone(), vec![]);
+                action_url = url.clone();
             }
             Details::Event(e) => {
                 let when = dates::span(e.start, e.end, tz, lang.code);
@@ -1322,6 +1317,7 @@ impl<'a> Plan<'a> {
                         EventLanguage::En => "event_lang_en",
                         EventLanguage::Fr => "event_lang_fr",
                         EventLanguage::Bilingual => "event_lang_bilingual",
+                        EventLanguage::NotStated => "event_lang_not_stated",
                     };
                     fact(
                         lang.tr("field_event_language")?,
@@ -1560,6 +1556,7 @@ fn format_key(f: Format) -> &'static str {
         Format::Online => "format_online",
         Format::InPerson => "format_in_person",
         Format::Hybrid => "format_hybrid",
+        Format::NotStated => "format_not_stated",
     }
 }
 

@@ -1,0 +1,210 @@
+//! Nothing lost, nothing run that an editor did not mean: the output folder is replaced only
+//! when it is a build (never through a link, never content or a theme), builds into one folder
+//! take turns, killed builds' leftovers go, and hostile bodies, caches and file names fail safe.
+
+use super::*;
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_refused_and_its_target_untouched() {
+    let site = Site::fixture("valid");
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(www.path().join("precious.html"), "keep me").unwrap();
+    std::fs::write(www.path().join("index.html"), "looks like a site").unwrap();
+    std::os::unix::fs::symlink(www.path(), site.root().join("output")).unwrap();
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert!(err.contains("--out"), "says what to do instead: {err}");
+    assert_eq!(
+        std::fs::read_to_string(www.path().join("precious.html")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(std::fs::read_dir(www.path()).unwrap().count(), 2);
+    // Building into the real folder is the way: refused too, since it is not a build.
+    let real = site.iehp(&["build", "--now", NOW, "--out", www.path().to_str().unwrap()]);
+    assert!(!real.status.success());
+    assert!(www.path().join("precious.html").exists());
+}
+
+#[test]
+fn out_never_replaces_content_or_the_theme_even_with_an_index_html() {
+    let site = Site::fixture("valid");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root().join("themes/default"),
+    );
+    site.write("content/index.html", "<p>an editor's file</p>");
+    site.write("themes/default/static/index.html", "<p>a theme file</p>");
+    site.write("notes/index.html", "<p>someone's notes</p>");
+    let before = snapshot(site.root());
+    for out in [
+        "content",
+        "content/events",
+        "themes/default/static",
+        "themes",
+        "notes",
+    ] {
+        let o = site.iehp(&["build", "--now", NOW, "--out", out]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "--out {out}: {err}");
+        assert!(err.contains("refusing"), "--out {out}: {err}");
+    }
+    assert_eq!(snapshot(site.root()), before, "nothing changed");
+    // A folder a build made is replaced by the next build.
+    let o = site.iehp(&["build", "--now", NOW, "--out", "site"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.root().join("site").join(".iehp-build").is_file());
+    let o = site.iehp(&["build", "--now", NOW, "--out", "site"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
+    let site = Site::fixture("valid");
+    for stale in [".output.staging-1", ".output.old-7-18c2-0"] {
+        site.write(&format!("{stale}/events/index.html"), "half a build");
+    }
+    site.build_ok();
+    let mut names: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output"))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".output.lock"]);
+    let ignore = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l == "/.output.*"),
+        "the repository ignores them"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_waits_while_another_holds_the_output_folder() {
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let out = site.root().join("output");
+    let lock = iehp::output::OutputLock::take(&out).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iehp"))
+        .args(["build", "--now", NOW])
+        .current_dir(site.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the second build waits for the first"
+    );
+    drop(lock);
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        stderr(&done).contains("waiting for another build into"),
+        "{}",
+        stderr(&done)
+    );
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_give_one_whole_build() {
+    let site = Site::fixture("valid");
+    let reference = site.root().join("reference");
+    let o = site.iehp(&["build", "--now", NOW, "--out", "reference"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_iehp"))
+                .args(["build", "--now", NOW])
+                .current_dir(site.root())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&site.root().join("output")), snapshot(&reference));
+    let stray: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-") || n.contains(".old-"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+const UNSAFE_PAGE: &str = "---\ntitle: Links\nsummary: Hostile links.\nreviewed: 2025-01-15\n---\n\n[a](javascript:alert(1)) and ![b](data:image/png;base64,AAAA)\n\n<vbscript:msgbox(1)> then [c][ref].\n\n[ref]: file:///etc/passwd\n\nFine: [d](https://example.org/) [e](/about/).\n";
+
+#[test]
+fn unsafe_link_schemes_are_removed_from_pages_and_reported_by_check() {
+    let site = Site::fixture("valid");
+    site.write("content/pages/links.md", UNSAFE_PAGE);
+    let out = site.iehp(&["check", "--now", NOW]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}\n{}", stderr(&out));
+    for (at, scheme) in [
+        ("7:1", "javascript"),
+        ("7:30", "data"),
+        ("9:1", "vbscript"),
+        ("9:27", "file"),
+    ] {
+        let e = format!("content/pages/links.md:{at}: a {scheme}: address is never allowed");
+        assert!(text.contains(&e), "expected {e:?} in:\n{text}");
+    }
+    // Each once, though both languages show the page.
+    assert_eq!(text.matches("is never allowed").count(), 4, "{text}");
+    site.build_ok();
+    for page in ["links/index.html", "fr/links/index.html"] {
+        let html = site.read(page).to_lowercase();
+        for scheme in ["javascript:", "vbscript:", "data:", "file:"] {
+            for attr in ["href", "src"] {
+                let bad = format!("{attr}=\"{scheme}");
+                assert!(!html.contains(&bad), "{page} has {bad}");
+            }
+        }
+        assert!(html.contains("href=\"https://example.org/\""), "{page}");
+    }
+}
+
+#[test]
+fn a_broken_link_with_an_ampersand_is_reported_once() {
+    let site = Site::fixture("valid");
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: Links\nsummary: A broken link.\nreviewed: 2025-01-15\n---\n\n[x](/nowhere/?a=1&b=2)\n",
+    );
+    let out = site.iehp(&["check", "--now", NOW]);
+    let text = stdout(&out);
+    assert_eq!(text.matches("broken link").count(), 1, "{text}");
+    assert!(text.contains("content/pages/links.md:7:1: broken link"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_link_cache_is_never_written_through_a_symlink() {
+    let site = Site::fixture("valid");
+    let precious = site.root().join("precious.json");
+    std::fs::write(&precious, "keep me").unwrap();
+    let cache = site.root().join("links-cache.json");
+    std::os::unix::fs::symlink(&precious, &cache).unwrap();
+    let out = site.iehp(&[
+        "check",
+        "--now",
+        NOW,
+        "--external",
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+}
