@@ -103,7 +103,7 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// pages, portals, events, members, programs or occupations
+    /// pages, portals, events, members, programs, occupations, organizations or pathways
     pub collection: String,
     /// The item's title (for occupations: the NOC code)
     pub title: String,

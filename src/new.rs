@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::markdown::slugify;
-use crate::content::model::Collection;
+use crate::content::model::{Collection, Province};
 use crate::error::{Error, Result};
 use crate::fs;
 
@@ -83,15 +83,126 @@ url:
     }
 }
 
+/// An organisation: every field of the content contract, required ones left empty.
+const ORGANIZATION: &str = "\
+title_fr:         # only an official French name a source gives
+abbreviation:     # e.g. CNO
+summary:          # (required) one or two sentences: what it does for an internationally educated professional
+kind:             # (required) regulator, assessment, exam, support, government or association; several as [assessment, exam]
+province:         # (required) the codes it works in, e.g. ON or [ON, QC]; CA for a national body
+professions: []   # NOC 2021 codes it deals with, e.g. [\"31301\"] (see content/data/noc.yaml)
+website:          # (required) its home page, https://...
+contacts:         # only what a source gives; remove the lines you do not need
+  email:
+  phone:
+  page:           # a contact or \"how to apply\" page
+# status: active, renamed, merged or closed
+status: active
+successor:        # (required when renamed or merged) the slug of the organisation it became or joined
+status_date:      # when it was renamed, merged or closed, as the source says
+source:           # (required) web address where these facts come from
+reviewed:         # (required) the date the facts are from, e.g. 2025-06-26 (not today, unless checked today)
+# Remove the next line to publish.
+draft: true
+";
+
+/// A pathway: every field of the content contract, with one step to copy.
+fn pathway_fields(profession: &str, province: &str) -> String {
+    format!(
+        "\
+summary:          # (required) one sentence: how an internationally educated ... gets licensed in ...
+# profession: (required) a slug from content/data/professions.yaml
+profession: {profession}
+professions: []   # (required) its NOC 2021 codes, e.g. [\"31301\"]
+# province: (required) one province or territory code (not CA)
+province: {province}
+steps:            # (required) in order; copy the step below for each one
+  - title:        # what the reader does, e.g. Apply for a credential assessment
+    text:         # what happens, in plain words (Markdown links allowed)
+    who:          # the slug of the organisation that runs it (content/organizations/)
+    cost:         # only where a source gives it, with its date, e.g. \"US$650 (2025)\"
+    duration:     # only where a source gives it
+    links: []     # e.g. - title: Application guide / url: https://...
+related:          # slugs of related items; remove the lines you do not need
+  programs: []
+  members: []
+  events: []
+  organizations: []
+source:           # (required) web address where these facts come from
+reviewed:         # (required) the date the facts are from, e.g. 2025-06-26 (not today, unless checked today)
+# Remove the next line to publish.
+draft: true
+"
+    )
+}
+
+/// `registered-nurse-in-ontario` -> (`registered-nurse`, `ON`): a pathway's title as its name.
+fn pathway_slug(slug: &str) -> Option<(String, &'static str)> {
+    Province::ALL
+        .into_iter()
+        .filter(|p| *p != Province::CA)
+        .find_map(|p| {
+            let tail = format!("-in-{}", slugify(p.name("en")));
+            let profession = slug
+                .strip_suffix(&tail)
+                .or_else(|| slug.strip_suffix(&format!("-{}", p.code().to_lowercase())))?;
+            (!profession.is_empty()).then(|| (profession.to_string(), p.code()))
+        })
+}
+
+/// Writes a new organisation or pathway (`content/<folder>/<slug>.md`).
+fn new_licensing(root: &Path, folder: &str, title: &str) -> Result<PathBuf> {
+    let mut slug = slugify(title);
+    let mut text = String::from("---\n");
+    text.push_str(&format!("title: {}\n", yaml_string(title)));
+    text.push_str("# Fields marked (required) must be filled in before the site builds.\n");
+    if folder == "pathways" {
+        let (profession, province) = match pathway_slug(&slug) {
+            Some((profession, province)) => {
+                slug = format!("{profession}-{}", province.to_lowercase());
+                (profession, province)
+            }
+            None => {
+                return Err(Error::Usage(format!(
+                    "a pathway is named after its profession and province: iehp new pathways \"Registered nurse in Ontario\" (or registered-nurse-on), not {title:?}"
+                )));
+            }
+        };
+        text.push_str(&pathway_fields(&profession, province));
+    } else {
+        text.push_str("# The file name is the slug other files use: the body's usual short name (cno.md).\n");
+        text.push_str(ORGANIZATION);
+    }
+    if slug.is_empty() {
+        return Err(Error::Usage(format!(
+            "the title {title:?} gives an empty file name; use letters or digits"
+        )));
+    }
+    let rel = PathBuf::from("content").join(folder).join(format!("{slug}.md"));
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Error::Usage(format!("{} already exists", rel.display())));
+    }
+    text.push_str("---\n\nNotes in Markdown (optional): what to check with the source, in plain words.\n");
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write_new(&path, text.as_bytes())?;
+    Ok(rel)
+}
+
 /// Writes the new file and returns its path relative to `root`.
 pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
+    if matches!(collection, "organizations" | "pathways") {
+        return new_licensing(root, collection, title);
+    }
     let (folder, kind) = match collection {
         "occupations" => ("occupations", None),
         other => match Collection::from_name(other) {
             Some(c) => (c.name(), Some(c)),
             None => {
                 return Err(Error::Usage(format!(
-                    "unknown collection {other:?}; use one of pages, portals, events, members, programs, occupations"
+                    "unknown collection {other:?}; use one of pages, portals, events, members, programs, occupations, organizations, pathways"
                 )));
             }
         },
@@ -147,6 +258,24 @@ fn yaml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pathway_names() {
+        assert_eq!(
+            pathway_slug("registered-nurse-in-ontario"),
+            Some(("registered-nurse".to_string(), "ON"))
+        );
+        assert_eq!(
+            pathway_slug("pharmacist-qc"),
+            Some(("pharmacist".to_string(), "QC"))
+        );
+        assert_eq!(
+            pathway_slug("physician-in-prince-edward-island"),
+            Some(("physician".to_string(), "PE"))
+        );
+        assert_eq!(pathway_slug("nurse"), None);
+        assert_eq!(pathway_slug("in-ontario"), None);
+    }
 
     #[test]
     fn quoting() {

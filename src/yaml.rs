@@ -242,11 +242,21 @@ fn index_block(lines: &[&str], from: usize, to: usize, indent: usize) -> KeyInde
                 },
                 None => key_pos,
             };
+            let items = match value_col {
+                Some(c) => flow_items(&line[indent + c..])
+                    .into_iter()
+                    .map(|off| Pos {
+                        line: i + 1,
+                        col: indent + c + off + 1,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             index.entries.push(KeyEntry {
                 key,
                 key_pos,
                 value_pos,
-                items: Vec::new(),
+                items,
             });
             continue;
         }
@@ -266,6 +276,112 @@ fn index_block(lines: &[&str], from: usize, to: usize, indent: usize) -> KeyInde
             entry.items.push(pos);
         }
     }
+    index
+}
+
+/// The 0-based offsets of the items of a one-line flow list (`[a, "b", c]`) in `value`; nothing
+/// for any other value, or a list that goes on past its line.
+fn flow_items(value: &str) -> Vec<usize> {
+    let Some(inner) = value.strip_prefix('[') else {
+        return Vec::new();
+    };
+    let mut starts = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut item_start: Option<usize> = None;
+    for (off, ch) in inner.char_indices() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, ']') => {
+                starts.extend(item_start);
+                return starts.into_iter().map(|o| o + 1).collect();
+            }
+            (None, ',') => starts.extend(item_start.take()),
+            (None, '[' | '{') => return Vec::new(),
+            (None, c) if c.is_whitespace() => {}
+            (None, c) => {
+                if item_start.is_none() {
+                    item_start = Some(off);
+                }
+                if matches!(c, '"' | '\'') {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The lines of the block under the top-level `key:` (a mapping or list written below it):
+/// `(first, end)` as 0-based indexes into `lines`, or `None` when `key` has no block.
+fn block_under(lines: &[&str], key: &str) -> Option<(usize, usize)> {
+    let at = lines
+        .iter()
+        .position(|l| matches!(key_on_line(l), Some((k, None)) if k == key))?;
+    let from = at + 1;
+    let to = lines[from..]
+        .iter()
+        .position(|l| {
+            // A list may sit at column 1 under its key; anything else there ends the block.
+            l.chars().next().is_some_and(|c| !c.is_whitespace() && c != '#')
+                && !(l.starts_with("- ") || *l == "-")
+        })
+        .map_or(lines.len(), |n| from + n);
+    Some((from, to))
+}
+
+/// Indexes a block list of mappings under the top-level `key` (`steps:` then `  - title: ...`),
+/// one [`KeyIndex`] per item, with lines and columns in `text`.
+pub fn index_list_under(text: &str, key: &str) -> Vec<KeyIndex> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some((from, to)) = block_under(&lines, key) else {
+        return Vec::new();
+    };
+    let dash = |l: &str| {
+        let t = l.trim_start_matches(' ');
+        (t.starts_with("- ") || t == "-").then(|| l.len() - t.len())
+    };
+    let Some(indent) = lines[from..to].iter().find_map(|l| dash(l)) else {
+        return Vec::new();
+    };
+    let starts: Vec<usize> = (from..to).filter(|&i| dash(lines[i]) == Some(indent)).collect();
+    // Seen from the list's own column, each item is a top-level list item.
+    let shifted: Vec<&str> = lines.iter().map(|l| l.get(indent..).unwrap_or("")).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let end = starts.get(n + 1).copied().unwrap_or(to);
+            let mut index = index_block(&shifted, start, end, 2);
+            index.start = Pos {
+                line: start + 1,
+                col: indent + 1,
+            };
+            for e in &mut index.entries {
+                for p in [&mut e.key_pos, &mut e.value_pos]
+                    .into_iter()
+                    .chain(e.items.iter_mut())
+                {
+                    p.col += indent;
+                }
+            }
+            index
+        })
+        .collect()
+}
+
+/// Indexes a block mapping under the top-level `key` (`related:` then `  programs: [a]`).
+pub fn index_map_under(text: &str, key: &str) -> KeyIndex {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some((from, to)) = block_under(&lines, key) else {
+        return KeyIndex::default();
+    };
+    let indent = lines[from..to]
+        .iter()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map_or(2, |l| l.len() - l.trim_start_matches(' ').len());
+    let mut index = index_block(&lines, from, to, indent);
+    index.start = Pos { line: from, col: 1 };
     index
 }
 
@@ -432,6 +548,40 @@ mod tests {
         assert_eq!(idx.item("professions", 1), Pos { line: 5, col: 5 });
         assert_eq!(idx.value("professions"), Pos { line: 4, col: 5 });
         assert_eq!(idx.value("missing"), Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn flow_list_items_have_positions() {
+        let idx = index_mapping("professions: [\"31301\", 99999,x]\nother: [a, [b]]\n");
+        assert_eq!(idx.item("professions", 0), Pos { line: 1, col: 15 });
+        assert_eq!(idx.item("professions", 1), Pos { line: 1, col: 24 });
+        assert_eq!(idx.item("professions", 2), Pos { line: 1, col: 30 });
+        // Nested lists are not split: the value's position stands for every item.
+        assert_eq!(idx.item("other", 1), Pos { line: 2, col: 8 });
+        assert_eq!(flow_items("[\"a, b\", c]"), vec![1, 9]);
+        assert!(flow_items("[a, b").is_empty());
+    }
+
+    #[test]
+    fn nested_lists_and_mappings_positions() {
+        let text = "title: T\nsteps:\n  - title: One\n    who: nnas\n\n  - title: Two\n    links:\n      - title: L\n        url: x\n    who: cno\nrelated:\n  programs: [a, b]\n  members:\n    - m\nsource: s\n";
+        let steps = index_list_under(text, "steps");
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].start, Pos { line: 3, col: 3 });
+        assert_eq!(steps[0].value("title"), Pos { line: 3, col: 12 });
+        assert_eq!(steps[0].value("who"), Pos { line: 4, col: 10 });
+        assert_eq!(steps[1].value("who"), Pos { line: 10, col: 10 });
+        assert_eq!(steps[1].key("links"), Pos { line: 7, col: 5 });
+        let related = index_map_under(text, "related");
+        assert_eq!(related.item("programs", 1), Pos { line: 12, col: 17 });
+        assert_eq!(related.item("members", 0), Pos { line: 14, col: 7 });
+        // A list at column 1 under its key.
+        let text = "steps:\n- title: A\n  who: x\n- title: B\nsource: s\n";
+        let steps = index_list_under(text, "steps");
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].value("who"), Pos { line: 3, col: 8 });
+        assert_eq!(steps[1].value("title"), Pos { line: 4, col: 10 });
+        assert!(index_list_under(text, "none").is_empty());
     }
 
     #[test]

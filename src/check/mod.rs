@@ -5,6 +5,7 @@
 pub mod comments;
 pub mod editorial;
 pub mod external;
+pub mod licensing;
 pub mod links;
 
 use std::path::PathBuf;
@@ -101,6 +102,9 @@ fn checks(opts: &CheckOptions) -> Result<Findings> {
     findings
         .diagnostics
         .extend(editorial::check(&loaded.site, loaded.now));
+    findings
+        .diagnostics
+        .extend(licensing::check(&loaded.site, loaded.now));
     if opts.external {
         let cache = opts
             .cache

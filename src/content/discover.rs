@@ -20,8 +20,20 @@ pub enum FileKind {
         stem: String,
         lang: Option<String>,
     },
+    /// `organizations/<slug>.md`.
+    Organization {
+        stem: String,
+        lang: Option<String>,
+    },
+    /// `pathways/<profession>-<province>.md`.
+    Pathway {
+        stem: String,
+        lang: Option<String>,
+    },
     Noc,
     Draws,
+    /// `data/professions.yaml`: the "I am a..." choices.
+    Professions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,8 +77,9 @@ pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
         return match file {
             "noc.yaml" => Some(Ok(FileKind::Noc)),
             "draws.yaml" => Some(Ok(FileKind::Draws)),
+            "professions.yaml" => Some(Ok(FileKind::Professions)),
             f if f.ends_with(".yaml") || f.ends_with(".yml") => Some(Err(format!(
-                "unknown data file; content/data/ holds noc.yaml and draws.yaml, not {f}"
+                "unknown data file; content/data/ holds noc.yaml, draws.yaml and professions.yaml, not {f}"
             ))),
             _ => None,
         };
@@ -75,12 +88,15 @@ pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
     let (stem, lang) = split_lang(stem);
     if parts.len() < 2 {
         return Some(Err(
-            "a content file must sit in a collection folder: pages, portals, events, members, programs or occupations".to_string(),
+            "a content file must sit in a collection folder: pages, portals, events, members, programs, occupations, organizations or pathways".to_string(),
         ));
     }
     let folder = parts[0];
-    if folder == "occupations" {
-        return Some(Ok(FileKind::OccupationNote { stem, lang }));
+    match folder {
+        "occupations" => return Some(Ok(FileKind::OccupationNote { stem, lang })),
+        "organizations" => return Some(Ok(FileKind::Organization { stem, lang })),
+        "pathways" => return Some(Ok(FileKind::Pathway { stem, lang })),
+        _ => {}
     }
     match Collection::from_name(folder) {
         Some(collection) => Some(Ok(FileKind::Item {
@@ -90,7 +106,7 @@ pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
         })),
         None => {
             let mut names: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
-            names.push("occupations");
+            names.extend(["occupations", "organizations", "pathways"]);
             let hint = crate::schema::suggest(folder, names.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
@@ -260,6 +276,22 @@ mod tests {
             })),
         );
         case("data/noc.yaml", Some(Ok(FileKind::Noc)));
+        case("data/professions.yaml", Some(Ok(FileKind::Professions)));
+        case(
+            "organizations/cno.fr.md",
+            Some(Ok(FileKind::Organization {
+                stem: "cno".into(),
+                lang: Some("fr".into()),
+            })),
+        );
+        case(
+            "pathways/registered-nurse-on.md",
+            Some(Ok(FileKind::Pathway {
+                stem: "registered-nurse-on".into(),
+                lang: None,
+            })),
+        );
+        case("organisations/cno.md", Some(Err(())));
         case("data/other.yaml", Some(Err(())));
         case("event/summit.md", Some(Err(())));
         case("stray.md", Some(Err(())));

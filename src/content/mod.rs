@@ -5,6 +5,7 @@
 
 pub mod discover;
 pub mod frontmatter;
+pub mod licensing;
 pub mod markdown;
 pub mod model;
 pub mod parse;
@@ -37,6 +38,8 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "occupations",
     "provinces",
     "draws",
+    "organizations",
+    "pathways",
     "search",
     "static",
     "assets",
@@ -86,6 +89,9 @@ enum Parsed {
     Note(Box<parse::ParsedNote>),
     Noc(Vec<(Occupation, (usize, usize))>),
     Draws(Vec<(Draw, Vec<CodeRef>)>),
+    Organization(Box<licensing::ParsedOrganization>),
+    Pathway(Box<licensing::ParsedPathway>),
+    Professions(Vec<licensing::ParsedProfession>),
     Failed,
 }
 
@@ -120,8 +126,20 @@ fn assemble<'p>(
     let mut draw_entries: &[(Draw, Vec<CodeRef>)] = &[];
     let mut noc_path = PathBuf::from("content/data/noc.yaml");
     let mut draws_path = PathBuf::from("content/data/draws.yaml");
+    let mut organizations = Vec::new();
+    let mut pathways = Vec::new();
+    let mut profession_entries: &[licensing::ParsedProfession] = &[];
+    let mut professions_path = PathBuf::from("content/data/professions.yaml");
+    let mut originals = licensing::Originals::default();
     for (file, parsed) in parsed {
+        originals.add(&file.kind);
         match parsed {
+            Parsed::Organization(o) => organizations.push(&**o),
+            Parsed::Pathway(p) => pathways.push(&**p),
+            Parsed::Professions(list) => {
+                professions_path = file.rel.clone();
+                profession_entries = list;
+            }
             Parsed::Item(p) => items.push(&**p),
             Parsed::Note(n) => notes.push(n.note.clone()),
             Parsed::Noc(list) => {
@@ -159,6 +177,24 @@ fn assemble<'p>(
     for (_, refs) in draw_entries {
         check_refs(&draws_path, refs, &mut diags);
     }
+    for p in profession_entries {
+        check_refs(&professions_path, &p.refs, &mut diags);
+    }
+    for o in &organizations {
+        check_refs(&o.org.path, &o.refs, &mut diags);
+    }
+    for p in &pathways {
+        check_refs(&p.pathway.path, &p.refs, &mut diags);
+    }
+    check_licensing(
+        &items,
+        &organizations,
+        &pathways,
+        (&professions_path, profession_entries),
+        &originals,
+        config,
+        &mut diags,
+    );
     for n in &notes {
         if !codes.contains(n.code.as_str()) && parse::is_noc_code(&n.code) {
             diags.push(Diagnostic::error(
@@ -193,6 +229,25 @@ fn assemble<'p>(
     notes.sort_by(|a, b| (&a.code, &a.lang).cmp(&(&b.code, &b.lang)));
     let mut draws: Vec<Draw> = draw_entries.iter().map(|(d, _)| d.clone()).collect();
     draws.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.program.cmp(&b.program)));
+    let mut organizations: Vec<Arc<Organization>> =
+        organizations.into_iter().map(|o| o.org.clone()).collect();
+    let mut pathways: Vec<Arc<Pathway>> = pathways.into_iter().map(|p| p.pathway.clone()).collect();
+    if !opts.drafts {
+        let drafts: BTreeSet<String> = organizations
+            .iter()
+            .filter(|o| o.draft)
+            .map(|o| o.slug.clone())
+            .collect();
+        organizations.retain(|o| !drafts.contains(&o.slug));
+        let drafts: BTreeSet<String> = pathways
+            .iter()
+            .filter(|p| p.draft)
+            .map(|p| p.slug.clone())
+            .collect();
+        pathways.retain(|p| !drafts.contains(&p.slug));
+    }
+    organizations.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+    pathways.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
 
     Ok(Site {
         config: config.clone(),
@@ -200,7 +255,94 @@ fn assemble<'p>(
         occupations,
         notes,
         draws,
+        professions: profession_entries.iter().map(|p| p.profession.clone()).collect(),
+        organizations,
+        pathways,
     })
+}
+
+/// The checks that span the licensing files: versions, and every slug they name.
+fn check_licensing(
+    items: &[&parse::ParsedItem],
+    organizations: &[&licensing::ParsedOrganization],
+    pathways: &[&licensing::ParsedPathway],
+    (professions_path, professions): (&Path, &[licensing::ParsedProfession]),
+    originals: &licensing::Originals,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let default = config.default_language();
+    licensing::check_professions(professions_path, professions, diags);
+    licensing::check_versions(
+        "organisation",
+        "organizations",
+        organizations
+            .iter()
+            .map(|o| (o.org.slug.as_str(), o.org.lang.as_str(), o.org.path.as_path())),
+        &originals.organizations.iter().map(String::as_str).collect(),
+        default,
+        diags,
+    );
+    licensing::check_versions(
+        "pathway",
+        "pathways",
+        pathways.iter().map(|p| {
+            (
+                p.pathway.slug.as_str(),
+                p.pathway.lang.as_str(),
+                p.pathway.path.as_path(),
+            )
+        }),
+        &originals.pathways.iter().map(String::as_str).collect(),
+        default,
+        diags,
+    );
+    let slugs_in = |c: Collection| -> BTreeSet<&str> {
+        items
+            .iter()
+            .filter(|p| p.item.collection == c)
+            .map(|p| p.item.slug.as_str())
+            .collect()
+    };
+    let known = licensing::Known {
+        // A broken organisation file is reported on its own, not again at each use.
+        organizations: organizations
+            .iter()
+            .map(|o| o.org.slug.as_str())
+            .chain(originals.organizations.iter().map(String::as_str))
+            .collect(),
+        professions: professions.iter().map(|p| p.profession.slug.as_str()).collect(),
+        programs: slugs_in(Collection::Programs),
+        members: slugs_in(Collection::Members),
+        events: slugs_in(Collection::Events),
+    };
+    for o in organizations {
+        licensing::check_slugs(&o.org.path, &o.slugs, &known, diags);
+    }
+    for p in pathways {
+        licensing::check_slugs(&p.pathway.path, &p.slugs, &known, diags);
+        licensing::check_file_name(&p.pathway, &known.professions, diags);
+    }
+    // A successor chain that comes back on itself names no organisation that exists now.
+    let by_slug: BTreeMap<&str, &Organization> = organizations
+        .iter()
+        .filter(|o| o.org.lang == default)
+        .map(|o| (o.org.slug.as_str(), &*o.org))
+        .collect();
+    for org in by_slug.values() {
+        if let Some(chain) = licensing::successor_loop(org, &by_slug) {
+            let (line, col) = org.positions.get("successor").copied().unwrap_or((0, 0));
+            diags.push(Diagnostic::error(
+                &org.path,
+                line,
+                col,
+                format!(
+                    "field \"successor\": the successors go round in a circle ({}); the last one should be active or closed",
+                    chain.join(" -> ")
+                ),
+            ));
+        }
+    }
 }
 
 fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -> Parsed {
@@ -226,6 +368,17 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
         }
         FileKind::Noc => Some(Parsed::Noc(parse::noc(file, &text, diags))),
         FileKind::Draws => Some(Parsed::Draws(parse::draws(file, &text, diags))),
+        FileKind::Professions => Some(Parsed::Professions(licensing::professions_file(
+            file, &text, diags,
+        ))),
+        FileKind::Organization { stem, lang } => {
+            licensing::organization(file, stem, lang.as_deref(), &text, config, diags)
+                .map(|o| Parsed::Organization(Box::new(o)))
+        }
+        FileKind::Pathway { stem, lang } => {
+            licensing::pathway(file, stem, lang.as_deref(), &text, config, diags)
+                .map(|p| Parsed::Pathway(Box::new(p)))
+        }
     };
     parsed.unwrap_or(Parsed::Failed)
 }

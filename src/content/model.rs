@@ -317,6 +317,183 @@ pub struct Draw {
     pub source: String,
 }
 
+/// One "I am a..." choice from `data/professions.yaml`: a profession as readers name it, and
+/// the NOC codes it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profession {
+    pub slug: String,
+    pub title: String,
+    pub title_fr: Option<String>,
+    pub professions: Vec<String>,
+}
+
+impl Profession {
+    pub fn title(&self, lang: &str) -> &str {
+        match (&self.title_fr, lang) {
+            (Some(fr), "fr") => fr,
+            _ => &self.title,
+        }
+    }
+}
+
+/// What an organisation does on a pathway (`kind:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OrgKind {
+    /// Licenses a profession in a province: the only body that does.
+    Regulator,
+    /// Assesses credentials (NNAS, CSMLS...).
+    Assessment,
+    /// Runs an exam.
+    Exam,
+    /// Helps newcomers along the way (bridging, loans, mentoring).
+    Support,
+    Government,
+    Association,
+}
+
+impl OrgKind {
+    pub const CHOICES: &[(&str, OrgKind)] = &[
+        ("regulator", OrgKind::Regulator),
+        ("assessment", OrgKind::Assessment),
+        ("exam", OrgKind::Exam),
+        ("support", OrgKind::Support),
+        ("government", OrgKind::Government),
+        ("association", OrgKind::Association),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::CHOICES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+/// Whether an organisation still exists under its name (`status:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrgStatus {
+    Active,
+    /// Now known by another name: `successor` is the organisation it became.
+    Renamed,
+    /// Joined another: `successor` is the organisation it joined.
+    Merged,
+    Closed,
+}
+
+impl OrgStatus {
+    pub const CHOICES: &[(&str, OrgStatus)] = &[
+        ("active", OrgStatus::Active),
+        ("renamed", OrgStatus::Renamed),
+        ("merged", OrgStatus::Merged),
+        ("closed", OrgStatus::Closed),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::CHOICES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+/// How to reach an organisation, as far as a source gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contacts {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A contact or "how to apply" page.
+    pub page: Option<String>,
+}
+
+/// A regulator, assessment or exam body, or support organisation
+/// (`organizations/<slug>.md`), in one language.
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub slug: String,
+    pub lang: String,
+    pub path: PathBuf,
+    /// The name its own source gives (in a French version, its official French name if any).
+    pub title: String,
+    /// Its official French name, when a source gives one.
+    pub title_fr: Option<String>,
+    pub abbreviation: Option<String>,
+    pub summary: String,
+    pub kinds: Vec<OrgKind>,
+    /// `CA` for national bodies.
+    pub provinces: Vec<Province>,
+    pub professions: Vec<String>,
+    pub website: String,
+    pub contacts: Contacts,
+    pub status: OrgStatus,
+    /// The organisation it became (renamed) or joined (merged).
+    pub successor: Option<String>,
+    pub status_date: Option<Date>,
+    pub source: String,
+    pub reviewed: Date,
+    pub draft: bool,
+    pub body: Body,
+    pub body_line: usize,
+    /// Where each front-matter field's value is (line, column), for later checks.
+    pub positions: BTreeMap<String, (usize, usize)>,
+}
+
+/// A link a step gives (`links:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// One step of a pathway.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub title: String,
+    /// What happens, in plain words (Markdown; links allowed).
+    pub text: Body,
+    /// The organisation that runs this step (a slug, checked).
+    pub who: Option<String>,
+    pub cost: Option<String>,
+    pub duration: Option<String>,
+    pub links: Vec<StepLink>,
+    /// This step's source, when it differs from the pathway's.
+    pub source: Option<String>,
+    /// Where the step starts, and where its `who:` is, in the file.
+    pub line: usize,
+    pub who_pos: (usize, usize),
+}
+
+/// Slugs of other items a pathway points to (`related:`), each checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Related {
+    pub programs: Vec<String>,
+    pub members: Vec<String>,
+    pub events: Vec<String>,
+    pub organizations: Vec<String>,
+}
+
+/// How one profession gets licensed in one province (`pathways/<profession>-<province>.md`),
+/// in one language.
+#[derive(Debug, Clone)]
+pub struct Pathway {
+    pub slug: String,
+    pub lang: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: String,
+    /// A slug from `data/professions.yaml`.
+    pub profession: String,
+    pub professions: Vec<String>,
+    pub province: Province,
+    pub steps: Vec<Step>,
+    pub related: Related,
+    pub source: String,
+    pub reviewed: Date,
+    pub draft: bool,
+    pub body: Body,
+    pub body_line: usize,
+    pub positions: BTreeMap<String, (usize, usize)>,
+}
+
 /// The whole validated hub.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -329,6 +506,12 @@ pub struct Site {
     pub notes: Vec<OccupationNote>,
     /// Sorted newest first.
     pub draws: Vec<Draw>,
+    /// In the order of `data/professions.yaml`.
+    pub professions: Vec<Profession>,
+    /// Sorted by (slug, lang).
+    pub organizations: Vec<Arc<Organization>>,
+    /// Sorted by (slug, lang).
+    pub pathways: Vec<Arc<Pathway>>,
 }
 
 impl Site {
@@ -339,6 +522,20 @@ impl Site {
             .map(|i| &self.occupations[i])
     }
 
+    /// The organisation `slug` in `lang`.
+    pub fn organization(&self, slug: &str, lang: &str) -> Option<&Organization> {
+        find_by_slug(&self.organizations, |o| (&o.slug, &o.lang), slug, lang)
+    }
+
+    /// The pathway `slug` in `lang`.
+    pub fn pathway(&self, slug: &str, lang: &str) -> Option<&Pathway> {
+        find_by_slug(&self.pathways, |p| (&p.slug, &p.lang), slug, lang)
+    }
+
+    pub fn profession(&self, slug: &str) -> Option<&Profession> {
+        self.professions.iter().find(|p| p.slug == slug)
+    }
+
     /// The item in `lang`, or the default-language item it translates.
     pub fn find(&self, collection: Collection, slug: &str, lang: &str) -> Option<&Item> {
         self.items
@@ -346,4 +543,19 @@ impl Site {
             .find(|i| i.collection == collection && i.slug == slug && i.lang == lang)
             .map(Arc::as_ref)
     }
+}
+
+/// Binary search of a list sorted by (slug, lang).
+fn find_by_slug<'a, T>(
+    list: &'a [Arc<T>],
+    key: impl Fn(&T) -> (&String, &String),
+    slug: &str,
+    lang: &str,
+) -> Option<&'a T> {
+    list.binary_search_by(|x| {
+        let (s, l) = key(x);
+        (s.as_str(), l.as_str()).cmp(&(slug, lang))
+    })
+    .ok()
+    .map(|i| list[i].as_ref())
 }

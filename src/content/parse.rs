@@ -41,16 +41,18 @@ fn diag(path: &Path, p: frontmatter::Problem) -> Diagnostic {
 }
 
 /// A file's parsed front matter and its Markdown body.
-struct FrontMatter<'t> {
-    map: Vec<(String, Node)>,
-    index: yaml::KeyIndex,
+pub(super) struct FrontMatter<'t> {
+    pub map: Vec<(String, Node)>,
+    pub index: yaml::KeyIndex,
+    /// The front matter's text, for positions in nested fields.
+    pub front: &'t str,
     /// Lines before the front matter, added to positions within it.
-    offset: usize,
-    body: &'t str,
+    pub offset: usize,
+    pub body: &'t str,
 }
 
 /// Decodes and splits a content file, then parses its front matter as a mapping.
-fn front_matter<'t>(
+pub(super) fn front_matter<'t>(
     file: &SourceFile,
     text: &'t str,
     diags: &mut Vec<Diagnostic>,
@@ -96,6 +98,7 @@ fn front_matter<'t>(
     Some(FrontMatter {
         map,
         index,
+        front: split.front,
         offset: split.front_offset,
         body: split.body,
     })
@@ -112,7 +115,7 @@ pub fn decode(file: &SourceFile, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> O
     }
 }
 
-fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>) {
+pub(super) fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>) {
     let codes = f.str_list(key);
     let mut refs = Vec::new();
     let mut out = Vec::new();
@@ -138,7 +141,7 @@ fn professions(f: &mut Fields, key: &'static str) -> (Vec<String>, Vec<CodeRef>)
 }
 
 /// The 1-based line of `text` that its suffix `body` starts on.
-fn body_line(text: &str, body: &str) -> usize {
+pub(super) fn body_line(text: &str, body: &str) -> usize {
     let start = text.len().saturating_sub(body.len());
     text[..start].matches('\n').count() + 1
 }
@@ -169,6 +172,7 @@ pub fn item(
         index,
         offset,
         body: body_src,
+        ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
@@ -433,6 +437,7 @@ pub fn note(
         index,
         offset,
         body: body_src,
+        ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
     let lang = lang.unwrap_or(config.default_language()).to_string();
@@ -468,7 +473,7 @@ pub fn note(
 }
 
 /// Parses a data file that is a list of mappings, calling `read` on each entry.
-fn data_list<T>(
+pub(super) fn data_list<T>(
     file: &SourceFile,
     text: &str,
     diags: &mut Vec<Diagnostic>,

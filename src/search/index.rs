@@ -657,8 +657,8 @@ mod tests {
             doc("e", &[(Field::Title, "Unrelated"), (Field::Body, FILLER)]),
         ];
         let index = invert(&docs);
-        assert!(impact(&index, "nursing", 0) > impact(&index, "nursing", 1));
-        assert!(impact(&index, "nurses", 2) > impact(&index, "nurses", 3));
+        assert!(impact(&index, "nurs", 0) > impact(&index, "nurs", 1));
+        assert!(impact(&index, "nurs", 2) > impact(&index, "nurs", 3));
     }
 
     #[test]
@@ -670,7 +670,7 @@ mod tests {
             doc("d", &[(Field::Code, "31204")]),
         ];
         let index = invert(&docs);
-        assert!(impact(&index, "kinesiologists", 2) > impact(&index, "health", 2));
+        assert!(impact(&index, "kinesiologist", 2) > impact(&index, "health", 2));
         let value = |term: &str, doc: u32| {
             index
                 .iter()
@@ -682,11 +682,11 @@ mod tests {
                 .unwrap()
                 .value
         };
-        assert_eq!(value("kinesiologists", 0) & FLAG_TITLE, FLAG_TITLE);
-        assert_eq!(value("kinesiologists", 2) & 3, 0);
+        assert_eq!(value("kinesiologist", 0) & FLAG_TITLE, FLAG_TITLE);
+        assert_eq!(value("kinesiologist", 2) & 3, 0);
         assert_eq!(value("31204", 3) & FLAG_CODE, FLAG_CODE);
         assert_eq!(
-            (value("kinesiologists", 0) >> 2) & 15,
+            (value("kinesiologist", 0) >> 2) & 15,
             1,
             "the title's length rides along"
         );

@@ -6,8 +6,11 @@
 //! The steps: compatibility decomposition (NFKD), removal of every combining mark (accent
 //! folding: é -> e, ç -> c), lower case, then a few letters that have no decomposition
 //! (ß, œ, æ, ø, ł, đ); split into runs of letters and digits; drop runs longer than
-//! [`MAX_TERM_CHARS`] (addresses, hashes) and English and French stop words. Numbers are kept,
+//! [`MAX_TERM_CHARS`] (addresses, hashes) and English and French stop words; then reduce each
+//! word to its stem ([`stem`]), so that the forms of a word find each other. Numbers are kept,
 //! so a NOC code is a term like any word.
+
+use std::borrow::Cow;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
@@ -94,6 +97,79 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Light stemming for English and French, on a folded word: the forms readers type of one word
+/// come out the same (nurse, nurses, nursing -> `nurs`; infirmier, infirmière, infirmières ->
+/// `infirmier`; physiothérapeute, physiothérapeutes -> `physiotherapeut`; pharmacy, pharmacies,
+/// pharmacie -> `pharmaci`). Stems are index keys, never shown. One rule set serves both
+/// languages, because a document holds both and a query's language is not known. Only words of
+/// four letters or more made of `a`-`z` alone are touched (codes, numbers and other scripts are
+/// kept as they are), and no rule leaves fewer than three letters. In order, at most one rule of
+/// each step:
+///
+/// 1. plural: `-ies` -> `-i`; `-aux` -> `-al` (médicaux); `-eaux` -> `-eau`; `-s` unless the word
+///    ends in `-ss`, `-us` or `-is` (process, status, analysis);
+/// 2. English endings: `-ing`, `-ed` (`-ied` -> `-i`);
+/// 3. French feminine: `-iere` -> `-ier`, `-ienne` -> `-ien`, `-trice` -> `-teur`,
+///    `-euse` -> `-eur`, `-ee` -> `-e`;
+/// 4. a final `-e` goes (nurse/nurses, autorisé/autorisée); a final `-y` after a consonant
+///    becomes `-i` (therapy/therapies/thérapie).
+///
+/// `themes/default/static/search.js` applies the same rules to what the reader types;
+/// `tests/fixtures/stems.json` holds the table both are checked against.
+pub fn stem(word: &str) -> Cow<'_, str> {
+    let n = word.len();
+    if n < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Cow::Borrowed(word);
+    }
+    let mut w = word.to_string();
+    let ends = |w: &str, s: &str| w.len() >= s.len() + 3 && w.ends_with(s);
+    let swap = |w: &mut String, cut: usize, add: &str| {
+        w.truncate(w.len() - cut);
+        w.push_str(add);
+    };
+    // 1. Plurals.
+    if ends(&w, "ies") {
+        swap(&mut w, 3, "i");
+    } else if ends(&w, "eaux") {
+        w.pop();
+    } else if ends(&w, "aux") {
+        swap(&mut w, 3, "al");
+    } else if w.ends_with('s') && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is")) {
+        w.pop();
+    }
+    // 2. English endings.
+    if ends(&w, "ied") {
+        swap(&mut w, 3, "i");
+    } else if ends(&w, "ing") {
+        swap(&mut w, 3, "");
+    } else if ends(&w, "ed") && !w.ends_with("eed") {
+        swap(&mut w, 2, "");
+    }
+    // 3. French feminine forms.
+    if ends(&w, "iere") {
+        swap(&mut w, 4, "ier");
+    } else if ends(&w, "ienne") {
+        swap(&mut w, 5, "ien");
+    } else if ends(&w, "trice") {
+        swap(&mut w, 5, "teur");
+    } else if ends(&w, "euse") {
+        swap(&mut w, 4, "eur");
+    } else if ends(&w, "ee") {
+        w.pop();
+    }
+    // 4. Final e and y.
+    if ends(&w, "e") {
+        w.pop();
+    } else if ends(&w, "y") && !matches!(w.as_bytes()[w.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
+        swap(&mut w, 1, "i");
+    }
+    if w == word {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(w)
+    }
+}
+
 /// Calls `each` with every search term of `text`, in order (repeats included).
 pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
     let folded = fold(text);
@@ -101,7 +177,7 @@ pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
         if word.is_empty() || word.chars().count() > MAX_TERM_CHARS || is_stop_word(word) {
             continue;
         }
-        each(word);
+        each(&stem(word));
     }
 }
 
@@ -125,11 +201,11 @@ mod tests {
     fn folding_case_and_accents() {
         case("Montréal", &["montreal"]);
         case("MONTRÉAL", &["montreal"]);
-        case("santé", &["sante"]);
+        case("santé", &["sant"]);
         case("Français", &["francais"]);
-        case("Île-du-Prince-Édouard", &["ile", "prince", "edouard"]);
-        case("cœur Straße", &["coeur", "strasse"]);
-        case("ﬁnance", &["finance"]);
+        case("Île-du-Prince-Édouard", &["ile", "princ", "edouard"]);
+        case("cœur Straße", &["coeur", "strass"]);
+        case("ﬁnance", &["financ"]);
     }
 
     #[test]
@@ -140,10 +216,10 @@ mod tests {
 
     #[test]
     fn stop_words_in_both_languages() {
-        case("the nurses of Ontario", &["nurses", "ontario"]);
+        case("the nurses of Ontario", &["nurs", "ontario"]);
         case(
             "l'infirmière et les soins à domicile",
-            &["infirmiere", "soins", "domicile"],
+            &["infirmier", "soin", "domicil"],
         );
         case("IEHP-CAN", &["iehp", "can"]);
     }
@@ -177,6 +253,32 @@ mod tests {
         ] {
             let reference: String = text.nfkd().filter(|c| !is_combining_mark(*c)).collect();
             assert_eq!(fold(text), fold(&reference), "{text}");
+        }
+    }
+
+    #[test]
+    fn word_forms_share_a_stem() {
+        case("nurse nurses nursing", &["nurs", "nurs", "nurs"]);
+        case(
+            "infirmier infirmière infirmières",
+            &["infirmier", "infirmier", "infirmier"],
+        );
+        case(
+            "physiothérapeute physiothérapeutes",
+            &["physiotherapeut", "physiotherapeut"],
+        );
+        case("NOC 31301 RN IENs", &["noc", "31301", "rn", "ien"]);
+    }
+
+    /// The stems the browser client is tested against too (tests/search/normalize.test.mjs).
+    #[test]
+    fn shared_stems_with_the_client() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stems.json");
+        let text = std::fs::read_to_string(path).expect("tests/fixtures/stems.json");
+        let table: Vec<(String, String)> = serde_json::from_str(&text).expect("valid JSON");
+        assert!(table.len() >= 60);
+        for (word, expected) in table {
+            assert_eq!(stem(&word), expected, "stem of {word:?}");
         }
     }
 

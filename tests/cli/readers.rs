@@ -20,8 +20,9 @@ fn files_ending(dir: &Path, ext: &str) -> BTreeMap<String, String> {
 fn node(script: &str, dirs: &[&Path]) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     assert!(
-        root.join("node_modules/playwright-core").exists() && root.join("node_modules/ical.js").exists(),
-        "test tools are missing: run `npm ci` at the repository root (scripts/test does)"
+        root.join("tests/node_modules/playwright-core").exists()
+            && root.join("tests/node_modules/ical.js").exists(),
+        "test tools are missing: run `npm ci --prefix tests` (scripts/test does)"
     );
     Command::new("node")
         .arg(root.join(script))
@@ -337,7 +338,7 @@ fn the_employers_form_is_a_static_netlify_form_with_thank_you_pages() {
             "name=\"employer-inquiry\"",
             "method=\"POST\"",
             "data-netlify=\"true\"",
-            "netlify-honeypot=\"bot-field\"",
+            "data-netlify-honeypot=\"bot-field\"",
             &format!("action=\"{thanks}\""),
         ] {
             assert!(form.contains(attr), "{page}: form lacks {attr}");

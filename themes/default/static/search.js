@@ -11,8 +11,32 @@ export function fold(text) {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßœæøłđ]/g, (c) => SPECIAL[c]);
 }
 
+// Light stemming for English and French: the rules of stem() in src/search/normalize.rs, in the
+// same order (tests/fixtures/stems.json checks both).
+export function stem(word) {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
+  let w = word;
+  const ends = (s) => w.length >= s.length + 3 && w.endsWith(s);
+  const swap = (cut, add) => { w = w.slice(0, w.length - cut) + add; };
+  if (ends('ies')) swap(3, 'i');
+  else if (ends('eaux')) swap(1, '');
+  else if (ends('aux')) swap(3, 'al');
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) swap(1, '');
+  if (ends('ied')) swap(3, 'i');
+  else if (ends('ing')) swap(3, '');
+  else if (ends('ed') && !w.endsWith('eed')) swap(2, '');
+  if (ends('iere')) swap(4, 'ier');
+  else if (ends('ienne')) swap(5, 'ien');
+  else if (ends('trice')) swap(5, 'teur');
+  else if (ends('euse')) swap(4, 'eur');
+  else if (ends('ee')) swap(1, '');
+  if (ends('e')) swap(1, '');
+  else if (ends('y') && !'aeiou'.includes(w[w.length - 2])) swap(1, 'i');
+  return w;
+}
+
 export function terms(text, stop, max = 40) {
-  return (fold(text).match(WORD) || []).filter((w) => [...w].length <= max && !stop.has(w));
+  return (fold(text).match(WORD) || []).filter((w) => [...w].length <= max && !stop.has(w)).map(stem);
 }
 
 // True when a and b differ by at most one insertion, deletion, substitution or swap of two
@@ -115,16 +139,21 @@ export class Index {
     return this.f;
   }
 
-  // The query's terms, each with where to look: [term, prefix?, fuzzy?].
+  // The query's terms, each with where to look: { t: the stem, raw: the word as typed (folded),
+  // prefix?, fuzzy?, last? }. The word being typed also matches every index term starting with
+  // what is typed so far.
   plan(query) {
-    const words = [...new Set(terms(query, this.stop, this.m.maxTerm))];
+    const words = (fold(query).match(WORD) || []).filter((w) => [...w].length <= this.m.maxTerm && !this.stop.has(w));
     const typing = !/\s$/.test(query);
-    return words.map((t, i) => {
+    const out = words.map((raw, i) => {
+      const t = stem(raw);
       const last = typing && i === words.length - 1;
-      const prefix = last && t.length >= (/^\d+$/.test(t) ? 2 : 3);
+      const prefix = last && raw.length >= (/^\d+$/.test(raw) ? 2 : 3);
       const fuzzy = [...t].length >= 5 && !/\d/.test(t);
-      return { t, prefix, fuzzy, last };
+      return { t, raw, prefix, fuzzy, last };
     });
+    // A word typed twice (in any form) counts once; the word being typed keeps its prefix.
+    return out.filter((q, i) => !out.some((o, j) => j > i && o.t === q.t));
   }
 
   // Candidate words for one query term, from the loaded shards: [word, weight, exact?].
@@ -140,16 +169,16 @@ export class Index {
       let k = lowerBound(list, q.t);
       if (list[k] === q.t) add(q.t, 'exact', s, k);
       if (q.prefix) {
-        for (; k < list.length && list[k].startsWith(q.t); k++) {
-          if (list[k] !== q.t) prefixes.push([list[k], s, k]);
+        for (let j = lowerBound(list, q.raw); j < list.length && list[j].startsWith(q.raw); j++) {
+          if (list[j] !== q.t) prefixes.push([list[j], s, j]);
         }
       }
       if (q.fuzzy) {
         const p2 = q.t.slice(0, 2);
         // A typo inside the word being typed is looked for only when nothing starts with it.
         const loose = q.prefix && !(out.size || prefixes.length || shards.some((o) => {
-          const j = lowerBound(o.t, q.t);
-          return j < o.t.length && o.t[j].startsWith(q.t);
+          const j = lowerBound(o.t, q.raw);
+          return j < o.t.length && o.t[j].startsWith(q.raw);
         }));
         for (let j = lowerBound(list, p2); j < list.length && list[j].startsWith(p2); j++) {
           const w = list[j];
@@ -193,12 +222,16 @@ export class Index {
     const [f] = await Promise.all([
       active.length || counts ? this.facets() : null,
       ...qs.map(async (q) => {
-        q.loaded = await load(q.t, q.prefix ? q.t + HIGH : q.t);
+        // The stem, and what starts with the word as typed (a stem is seldom far from it).
+        const ranges = [[q.t, q.t]];
+        if (q.prefix) ranges.push([q.raw, q.raw + HIGH]);
+        q.loaded = [...new Set((await Promise.all(ranges.map(([lo, hi]) => load(lo, hi)))).flat())];
         // A word the index has as typed (or as a prefix) is not also looked for with a typo
         // beyond the shards already in: that would fetch every shard of its first two letters.
         const found = q.loaded.some((s) => {
           const j = lowerBound(s.t, q.t);
-          return j < s.t.length && (s.t[j] === q.t || (q.prefix && s.t[j].startsWith(q.t)));
+          const k = lowerBound(s.t, q.raw);
+          return (j < s.t.length && s.t[j] === q.t) || (q.prefix && k < s.t.length && s.t[k].startsWith(q.raw));
         });
         if (q.fuzzy && !found) {
           const more = await load(q.t.slice(0, 2), q.t.slice(0, 2) + HIGH);
@@ -323,7 +356,7 @@ function marked(text, words) {
   const out = [];
   let at = 0;
   for (const hit of text.matchAll(WORD)) {
-    if (!words.has(fold(hit[0]))) continue;
+    if (!words.has(stem(fold(hit[0])))) continue;
     out.push(text.slice(at, hit.index), el('mark', { textContent: hit[0] }));
     at = hit.index + hit[0].length;
   }

@@ -4,7 +4,7 @@
 // Debian's Chromium on the home page, an event, an occupation and the French home page. Prints
 // each page's four category scores and its transfer size, and the audits that cost points.
 //
-//   node scripts/lighthouse.mjs [--bin target/debug/iehp] [--root .] [--now 2025-09-01]
+//   node tests/lighthouse.mjs [--bin target/debug/iehp] [--root .] [--now 2025-09-01]
 //                               [--runs 3] [--check]
 //
 // Each page is measured --runs times and the median score of each category is kept: a
@@ -19,8 +19,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
-import { serve } from '../tests/browser/serve.mjs';
-import { CHROMIUM_ARGS, chromiumPath } from '../tests/browser/a11y.mjs';
+import { serve } from './browser/serve.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from './browser/a11y.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
