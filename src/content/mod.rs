@@ -128,6 +128,7 @@ enum Parsed {
     Organization(Box<licensing::ParsedOrganization>),
     Pathway(Box<licensing::ParsedPathway>),
     Professions(Vec<licensing::ParsedProfession>),
+    Synonyms(Vec<SynonymGroup>),
     Failed,
 }
 
@@ -160,6 +161,7 @@ fn assemble<'p>(
     let mut notes = Vec::new();
     let mut noc_entries = Vec::new();
     let mut draw_entries: &[(Draw, Vec<CodeRef>)] = &[];
+    let mut synonyms = Vec::new();
     let mut noc_path = PathBuf::from("content/data/noc.yaml");
     let mut draws_path = PathBuf::from("content/data/draws.yaml");
     let mut organizations = Vec::new();
@@ -186,6 +188,7 @@ fn assemble<'p>(
                 draws_path = file.rel.clone();
                 draw_entries = list;
             }
+            Parsed::Synonyms(list) => synonyms = list.clone(),
             Parsed::Failed => {}
         }
     }
@@ -295,6 +298,7 @@ fn assemble<'p>(
         professions: profession_entries.iter().map(|p| p.profession.clone()).collect(),
         organizations,
         pathways,
+        synonyms,
     })
 }
 
@@ -416,6 +420,7 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
             licensing::pathway(file, stem, lang.as_deref(), &text, config, diags)
                 .map(|p| Parsed::Pathway(Box::new(p)))
         }
+        FileKind::Synonyms => Some(Parsed::Synonyms(parse::synonyms(file, &text, diags))),
     };
     parsed.unwrap_or(Parsed::Failed)
 }

@@ -302,6 +302,14 @@ pub struct OccupationNote {
     pub positions: BTreeMap<String, (usize, usize)>,
 }
 
+/// Words readers use for the same thing (`data/synonyms.yaml`): search finds what says any of
+/// them, an expansion weighing less than the word typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynonymGroup {
+    /// Words or short phrases, as the editor wrote them.
+    pub words: Vec<String>,
+}
+
 /// An immigration draw that targeted health occupations (`data/draws.yaml`).
 #[derive(Debug, Clone)]
 pub struct Draw {
@@ -512,6 +520,8 @@ pub struct Site {
     pub organizations: Vec<Arc<Organization>>,
     /// Sorted by (slug, lang).
     pub pathways: Vec<Arc<Pathway>>,
+    /// In file order.
+    pub synonyms: Vec<SynonymGroup>,
 }
 
 impl Site {
