@@ -1,7 +1,7 @@
 //! The one Markdown pass: pulldown-cmark events, a few small named transforms, then HTML and
 //! plain text from the same stream, so pages and the search index see the same words and anchors.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use super::model::{Body, BodyLink, Heading};
 
@@ -24,18 +24,57 @@ pub fn render(source: &str, lang_root: &str) -> Body {
 /// colon).
 pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
     let mut links = Vec::new();
-    let events: Vec<Event> = Parser::new_ext(source, options())
-        .into_offset_iter()
-        .map(|(event, range)| {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+    // Inside a link, an image or a code block, text is never turned into a link.
+    let mut no_autolink = 0usize;
+    let mut autolink_text = false;
+    let mut run: Option<(String, usize)> = None;
+    let mut events: Vec<Event> = Vec::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link {
+                dest_url, link_type, ..
+            }) => {
                 links.push(BodyLink {
                     url: dest_url.to_string(),
                     offset: range.start,
                 });
+                autolink_text = *link_type == LinkType::Autolink && is_web_address(dest_url);
+                no_autolink += 1;
             }
-            event
-        })
-        .collect();
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                links.push(BodyLink {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                });
+                no_autolink += 1;
+            }
+            Event::Start(Tag::CodeBlock(_)) => no_autolink += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                no_autolink = no_autolink.saturating_sub(1);
+                autolink_text = false;
+            }
+            _ => {}
+        }
+        match event {
+            // `<https://www.cno.org/apply>` shows the site's name, like every other address.
+            Event::Text(t) if autolink_text => events.push(Event::Text(site_name(&t).into())),
+            // The parser splits text at `_`, `*` and the like: gather a run of text first, so
+            // an address holding them is found whole.
+            Event::Text(t) if no_autolink == 0 => match &mut run {
+                Some((text, _)) => text.push_str(&t),
+                None => run = Some((t.to_string(), range.start)),
+            },
+            other => {
+                if let Some((text, at)) = run.take() {
+                    autolink_addresses(&text, at, &mut events, &mut links);
+                }
+                events.push(other);
+            }
+        }
+    }
+    if let Some((text, at)) = run.take() {
+        autolink_addresses(&text, at, &mut events, &mut links);
+    }
     let mut events = neutralise_unsafe_links(events);
     let headings = anchor_headings(&mut events);
     for event in events.iter_mut() {
@@ -223,11 +262,115 @@ fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
     headings
 }
 
+/// A web address written as plain text (`see https://www.cno.org/apply.`) becomes a link that
+/// shows its site's name (`cno.org`); the sentence's closing punctuation stays outside it.
+fn autolink_addresses<'a>(text: &str, offset: usize, events: &mut Vec<Event<'a>>, links: &mut Vec<BodyLink>) {
+    if !text.contains("://") {
+        events.push(Event::Text(text.to_string().into()));
+        return;
+    }
+    let mut rest = text;
+    let mut at = 0;
+    while let Some(start) = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min() {
+        let tail = &rest[start..];
+        let mut end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        // Trailing punctuation ends the sentence, not the address; a `)` closes the address
+        // only when it opened a `(` inside it.
+        while end > 0 {
+            let last = tail[..end].chars().next_back().unwrap_or(' ');
+            let opens = tail[..end].matches('(').count();
+            let closes = tail[..end].matches(')').count();
+            if ".,;:!?'\"»”’".contains(last) || (last == ')' && closes > opens) {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let url = &tail[..end];
+        if !is_web_address(url) {
+            events.push(Event::Text(rest[..start + "http".len()].to_string().into()));
+            at += start + "http".len();
+            rest = &rest[start + "http".len()..];
+            continue;
+        }
+        if start > 0 {
+            events.push(Event::Text(rest[..start].to_string().into()));
+        }
+        links.push(BodyLink {
+            url: url.to_string(),
+            offset: offset + at + start,
+        });
+        events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: url.to_string().into(),
+            title: "".into(),
+            id: "".into(),
+        }));
+        events.push(Event::Text(site_name(url).into()));
+        events.push(Event::End(TagEnd::Link));
+        at += start + end;
+        rest = &rest[start + end..];
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(rest.to_string().into()));
+    }
+}
+
+fn is_web_address(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    matches!(rest, Some(r) if r.split(['/', '?', '#']).next().is_some_and(|h| h.contains('.')))
+}
+
+/// The name a link to a web address shows: its site's (`https://www.cno.org/apply` ->
+/// `cno.org`), so readers see where a link goes without a long address breaking the line.
+pub fn site_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.strip_prefix("www.").unwrap_or(host).to_ascii_lowercase()
+}
+
+/// Where a link to a content file goes: editors write `@/programs/iehp-can.md` (or the
+/// `.fr.md`, or `@/pages/about.md`, with any `#fragment`), the page shows the item's address
+/// (`/programs/iehp-can/`, `/about/`). `None` for anything else. The content stage reports a
+/// link to a file that does not exist, at its line.
+pub fn item_link(dest: &str) -> Option<String> {
+    let (collection, slug, fragment) = item_target(dest)?;
+    let path = if collection == "pages" {
+        format!("/{slug}/")
+    } else {
+        format!("/{collection}/{slug}/")
+    };
+    Some(match fragment {
+        Some(f) => format!("{path}#{f}"),
+        None => path,
+    })
+}
+
+/// `@/programs/iehp-can.fr.md#goals` -> ("programs", "iehp-can", Some("goals")).
+pub fn item_target(dest: &str) -> Option<(&str, &str, Option<&str>)> {
+    let rest = dest.strip_prefix("@/")?;
+    let (path, fragment) = match rest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (rest, None),
+    };
+    let file = path.strip_suffix(".md")?;
+    let file = file.strip_suffix(".fr").unwrap_or(file);
+    let (collection, slug) = file.split_once('/')?;
+    if collection.is_empty() || slug.is_empty() || slug.contains('/') {
+        return None;
+    }
+    Some((collection, slug, fragment))
+}
+
 fn rewrite_links(event: &mut Event, lang_root: &str) {
     let dest = match event {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
         _ => return,
     };
+    if let Some(path) = item_link(dest) {
+        *dest = CowStr::from(path);
+    }
     if dest.starts_with('/') && !dest.starts_with("//") {
         *dest = CowStr::from(format!("{lang_root}{}", &dest[1..]));
     }
@@ -488,6 +631,88 @@ mod tests {
     fn plain_text_for_search() {
         let body = render("## Title\n\nSome *text* here\nand `code`.\n\n- one\n- two\n", "/");
         assert_eq!(body.text, "Title\nSome text here and code.\none\ntwo");
+    }
+
+    #[test]
+    fn links_to_content_files_become_item_addresses() {
+        assert_eq!(
+            item_link("@/programs/iehp-can.md").as_deref(),
+            Some("/programs/iehp-can/")
+        );
+        assert_eq!(
+            item_link("@/programs/iehp-can.fr.md#goals").as_deref(),
+            Some("/programs/iehp-can/#goals")
+        );
+        assert_eq!(item_link("@/pages/about.md").as_deref(), Some("/about/"));
+        assert_eq!(
+            item_link("@/organizations/cno.md").as_deref(),
+            Some("/organizations/cno/")
+        );
+        assert_eq!(item_link("/programs/"), None);
+        assert_eq!(item_link("@/programs.md"), None);
+        assert_eq!(item_link("@/a/b/c.md"), None);
+        let fr = render("See [the program](@/programs/iehp-can.md).", "/fr/");
+        assert!(
+            fr.html
+                .contains("<a href=\"/fr/programs/iehp-can/\">the program</a>"),
+            "{}",
+            fr.html
+        );
+        assert_eq!(
+            fr.links[0].url, "@/programs/iehp-can.md",
+            "kept as written, for the checks"
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links_named_by_their_site() {
+        let b = render(
+            "Apply at https://www.cno.org/apply. Or see (https://nnas.ca/a_(b)) and https://x.org/q?a=1, then `https://code.example`.",
+            "/",
+        );
+        assert!(
+            b.html
+                .contains("<a href=\"https://www.cno.org/apply\">cno.org</a>."),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains("(<a href=\"https://nnas.ca/a_(b)\">nnas.ca</a>)"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains("<a href=\"https://x.org/q?a=1\">x.org</a>, then"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains("<code>https://code.example</code>"),
+            "code stays code"
+        );
+        let urls: Vec<&str> = b.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://www.cno.org/apply",
+                "https://nnas.ca/a_(b)",
+                "https://x.org/q?a=1"
+            ]
+        );
+        assert_eq!(
+            &b.source[b.links[0].offset..][..8],
+            "https://",
+            "offsets point at the address"
+        );
+        assert!(b.text.contains("Apply at cno.org."));
+        let auto = render("<https://www.ocpinfo.com/registration/>", "/");
+        assert!(auto.html.contains(">ocpinfo.com</a>"), "{}", auto.html);
+        let linked = render("[https://a.org/x](https://a.org/x) and http:// alone", "/");
+        assert!(
+            linked.html.contains(">https://a.org/x</a>"),
+            "an editor's own link text stays"
+        );
+        assert!(linked.html.contains("and http:// alone"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod discover;
 pub mod frontmatter;
 pub mod licensing;
+mod links;
 pub mod markdown;
 pub mod model;
 pub mod parse;
@@ -245,6 +246,39 @@ fn assemble<'p>(
         }
     }
     check_slugs(&items, config, &mut diags);
+    let targets: BTreeSet<(String, String)> = items
+        .iter()
+        .map(|p| (p.item.collection.name().to_string(), p.item.slug.clone()))
+        .chain(
+            organizations
+                .iter()
+                .map(|o| ("organizations".to_string(), o.org.slug.clone())),
+        )
+        .chain(
+            pathways
+                .iter()
+                .map(|p| ("pathways".to_string(), p.pathway.slug.clone())),
+        )
+        .chain(codes.iter().map(|c| ("occupations".to_string(), c.to_string())))
+        .collect();
+    links::check(
+        &targets,
+        items
+            .iter()
+            .map(|p| (p.item.path.as_path(), &p.item.body, p.item.body_line))
+            .chain(notes.iter().map(|n| (n.path.as_path(), &n.body, n.body_line)))
+            .chain(
+                organizations
+                    .iter()
+                    .map(|o| (o.org.path.as_path(), &o.org.body, o.org.body_line)),
+            )
+            .chain(
+                pathways
+                    .iter()
+                    .map(|p| (p.pathway.path.as_path(), &p.pathway.body, p.pathway.body_line)),
+            ),
+        &mut diags,
+    );
     translations::check_facts(&items, config.default_language(), &mut diags);
     check_note_duplicates(&notes, &mut diags);
 

@@ -4,7 +4,7 @@
 
 use tera::Context;
 
-use super::{Views, link_label, source_view};
+use super::{Views, source_view};
 use crate::catalog::{Lang, dates, form_name, format_key, is_stale};
 use crate::content::markdown;
 use crate::content::model::*;
@@ -35,7 +35,7 @@ impl Views<'_> {
             if text.is_some() || !list.is_empty() {
                 // A web address is shown by its site's name, never spelt out in full.
                 let text = match &url {
-                    Some(u) if is_web_url(u) => Some(link_label(u)),
+                    Some(u) if is_web_url(u) => Some(markdown::site_name(u)),
                     _ => text,
                 };
                 facts.push(Fact {

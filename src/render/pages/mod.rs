@@ -136,7 +136,7 @@ impl<'a> Views<'a> {
 fn source_view(source: &str) -> SourceView {
     if is_web_url(source) {
         SourceView {
-            text: link_label(source),
+            text: crate::content::markdown::site_name(source),
             url: Some(source.to_string()),
         }
     } else {
@@ -144,30 +144,5 @@ fn source_view(source: &str) -> SourceView {
             text: source.to_string(),
             url: None,
         }
-    }
-}
-
-/// The text a link to a web address shows: its site's name (`www.cno.org/apply` -> `cno.org`),
-/// so readers see where a link goes without a long address breaking the line.
-pub(crate) fn link_label(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    host.strip_prefix("www.").unwrap_or(host).to_ascii_lowercase()
-}
-
-#[cfg(test)]
-mod link_label_tests {
-    use super::link_label;
-
-    #[test]
-    fn links_show_their_site() {
-        assert_eq!(link_label("https://www.cno.org/en/apply/"), "cno.org");
-        assert_eq!(
-            link_label("https://en.immigrant.today/canada/47137-x.html"),
-            "en.immigrant.today"
-        );
-        assert_eq!(link_label("http://fmrac.ca"), "fmrac.ca");
-        assert_eq!(link_label("https://Example.org?q=1"), "example.org");
     }
 }
