@@ -316,6 +316,10 @@ pub struct Draw {
     pub date: Date,
     pub program: String,
     pub stream: Option<String>,
+    /// French forms of program, stream and notes (`program_fr`, ...), shown on the French site.
+    pub program_fr: Option<String>,
+    pub stream_fr: Option<String>,
+    pub notes_fr: Option<String>,
     pub invitations: Option<u32>,
     pub crs_min: Option<u32>,
     pub crs_max: Option<u32>,
