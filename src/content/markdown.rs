@@ -612,14 +612,14 @@ mod tests {
             assert_eq!(body.headings[n - 1].id, format!("same-{}", n - 1));
             started.elapsed()
         };
-        let small = time(2_000);
         let large = time(20_000);
-        // Linear: ten times the headings, about ten times the time (the old scan was quadratic:
-        // a hundred times, minutes in all). Test builds are unoptimised and the machine may be
-        // busy, so the bound is loose.
+        // The old scan was quadratic to cubic: 20,000 headings ran past two minutes. A linear
+        // one takes well under a second even unoptimised; the bound is far above that because
+        // test machines are shared and noisy (the speed itself is a benchmark's business), yet
+        // far below what the old scan took.
         assert!(
-            large < std::time::Duration::from_secs(1).max(small * 30),
-            "2,000 headings: {small:?}; 20,000: {large:?}"
+            large < std::time::Duration::from_secs(20),
+            "20,000 headings took {large:?}"
         );
         // Numbers skip ids written by hand, as before.
         let body = render("## A\n\n## A {#a-1}\n\n## A\n\n## A\n", "/");
