@@ -18,7 +18,13 @@ fn the_pathways_fixture_builds_and_checks_clean() {
     let out = site.iehp(&["check", "--now", NOW]);
     let text = stdout(&out);
     assert!(out.status.success(), "{text}\n{}", stderr(&out));
-    assert!(text.starts_with("0 errors, 0 warnings, 0 notes;"), "{text}");
+    // Notes (the fixture's items borrowed from the valid site have no French version) are no
+    // problem of the licensing files.
+    assert!(text.contains("0 errors, 0 warnings,"), "{text}");
+    assert!(
+        !text.contains("content/organizations/") && !text.contains("content/pathways/"),
+        "{text}"
+    );
 }
 
 #[test]
