@@ -86,12 +86,29 @@ pub enum Error {
     /// A theme template failed to compile or render.
     Template(Diagnostic),
     /// The command line asked for something impossible (bad date, unknown collection, ...).
+    /// Only for what the person typing the command can fix.
     Usage(String),
+    /// A bug in iehp: its own code broke a rule it should keep. Says so, so it gets reported.
+    Internal(String),
+    /// Something outside the content failed (a thread, a socket, the output folder's owner):
+    /// what was being done, and the system's own error.
+    System {
+        what: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A check found problems, already reported; this is the closing line.
     Failed(String),
 }
 
 impl Error {
+    /// A failure outside the content, keeping the system's error as its source.
+    pub fn system(what: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::System {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
@@ -117,6 +134,11 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Template(d) => write!(f, "{d}"),
             Error::Usage(msg) | Error::Failed(msg) => write!(f, "{msg}"),
+            Error::Internal(msg) => write!(
+                f,
+                "internal error: {msg} (this is a bug in iehp; please report it with the command you ran)"
+            ),
+            Error::System { what, source } => write!(f, "{what}: {source}"),
         }
     }
 }
@@ -125,6 +147,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
+            Error::System { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

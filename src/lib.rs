@@ -3,6 +3,7 @@
 //! Data flows one way: `content` loads and validates the model, `render` turns it into pages,
 //! `output` writes them (staging + swap). `site` is the pipeline; `cli` the command line.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -18,6 +19,8 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod timing;
+pub mod views;
 pub mod yaml;
 
 use cli::{BuildArgs, Command};

@@ -259,7 +259,7 @@ impl Staging {
         let t0 = std::time::Instant::now();
         swap(&self.dir, &self.out, &self.old)?;
         self.committed = true;
-        crate::site::stage_time("swap", t0);
+        crate::timing::stage_time("swap", t0);
         Ok(())
     }
 }

@@ -1,19 +1,24 @@
-//! The pipeline: load -> validate -> render -> plan outputs -> write. Each command of the CLI is
-//! one function here taking an options struct.
+//! The pipeline, one way: content (load and validate the model) -> catalog (what the site
+//! contains, per language) -> the search index and the pages, built at the same time from the
+//! catalog -> output (staging, then swap). Each command of the CLI is one function here taking an
+//! options struct.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 
+use crate::catalog::{Catalog, Page, PageKind};
 use crate::content::{self, LoadOptions, model::Site};
 use crate::error::{Error, Result};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-
 use crate::output::{self, OutputFile, Staging};
-use crate::render;
-use crate::theme;
-use crate::theme::Theme;
+use crate::render::pages::Views;
+use crate::render::{self, Assets, Templates};
+use crate::search;
+use crate::theme::{self, Theme};
+use crate::timing::stage_time;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -78,8 +83,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
 
 /// Renders the whole site into memory, sorted by path (for `check` and tests).
 pub fn render_to_vec(loaded: &Loaded) -> Result<Vec<OutputFile>> {
-    let mut files =
-        render::collect(|sink| render::render_site(&loaded.site, &loaded.theme, loaded.now, sink))?;
+    let mut files = render::collect(|sink| render_site(&loaded.site, &loaded.theme, loaded.now, sink))?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -94,7 +98,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let pages = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
     let t0 = Instant::now();
-    let files = render::render_site(&loaded.site, &loaded.theme, loaded.now, &|f| {
+    let files = render_site(&loaded.site, &loaded.theme, loaded.now, &|f| {
         if f.path.ends_with(".html") {
             pages.fetch_add(1, Ordering::Relaxed);
         }
@@ -124,9 +128,54 @@ pub fn resolve_root(root: Option<&Path>) -> Result<PathBuf> {
     Ok(root)
 }
 
-/// With `IEHP_TIMINGS=1`, prints how long a stage took (for benchmarks and profiling).
-pub fn stage_time(stage: &str, since: Instant) {
-    if std::env::var_os("IEHP_TIMINGS").is_some() {
-        eprintln!("{stage}: {:.3} s", since.elapsed().as_secs_f64());
+/// Renders the whole site, handing each finished file to `sink` (from several threads at once):
+/// the search index and the pages (built at the same time: neither needs the other, only the
+/// search page names the index, and it is rendered last), then the files derived from the
+/// theme and the content. Returns the number of files.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    now: Date,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<usize> {
+    let assets = Assets::new(theme, &site.config.base_path);
+    let templates = Templates::compile(theme, &assets)?;
+    let t0 = Instant::now();
+    let catalog = Catalog::new(site, theme, now)?;
+    stage_time("catalog", t0);
+    let mut paths = BTreeSet::new();
+    for page in &catalog.pages {
+        let path = catalog.out_path(page);
+        if !paths.insert(path.clone()) {
+            return Err(render::duplicate(&path));
+        }
     }
+    let (search_pages, pages): (Vec<&Page>, Vec<&Page>) =
+        catalog.pages.iter().partition(|p| p.kind == PageKind::Search);
+    let (index, rendered) = rayon::join(
+        || -> Result<(String, BTreeSet<String>)> {
+            let index = search::build(&catalog)?;
+            let mut written = BTreeSet::new();
+            for file in index.files {
+                if paths.contains(&file.path) || !written.insert(file.path.clone()) {
+                    return Err(render::duplicate(&file.path));
+                }
+                sink(file)?;
+            }
+            Ok((format!("{}{}", site.config.base_path, index.manifest), written))
+        },
+        || render::render_pages(&Views::new(&catalog, None), &templates, &pages, sink),
+    );
+    let (manifest, index_paths) = index?;
+    rendered?;
+    paths.extend(index_paths);
+    let views = Views::new(&catalog, Some(&manifest));
+    render::render_pages(&views, &templates, &search_pages, sink)?;
+    for file in render::derived_files(site, theme, &assets, now)? {
+        if !paths.insert(file.path.clone()) {
+            return Err(render::duplicate(&file.path));
+        }
+        sink(file)?;
+    }
+    Ok(paths.len())
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use crate::catalog::is_stale;
 use crate::content::markdown::slugify;
 use crate::content::model::{Collection, Details, Item, Site};
 use crate::content::parse::last_date;
 use crate::error::Diagnostic;
-use crate::render::pages::is_stale;
 
 fn at(item: &Item, field: &str) -> (usize, usize) {
     item.positions.get(field).copied().unwrap_or((1, 1))

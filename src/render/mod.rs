@@ -1,28 +1,26 @@
-//! The render stage: owns tera. Builds view structs from the model (`pages`), renders each
-//! planned page with the theme's templates in parallel, and returns the files to write. Writes
+//! The render stage: owns tera. Builds each page's view from the catalog (`pages`), renders the
+//! pages with the theme's templates in parallel, and hands over the files to write. Writes
 //! nothing itself; templates never see the model.
 
 pub mod atom;
-pub mod dates;
-pub mod ics;
 pub mod pages;
 pub mod schedule;
-pub mod search_page;
 pub mod stamps;
-pub mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 use tera::{Context, ErrorKind, Tera};
 
+use crate::catalog::{Catalog, Page};
 use crate::content::model::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 use crate::theme::Theme;
-use pages::{Page, Plan};
+use pages::Views;
 
 /// The theme's static files as published: CSS and JS get a content hash in their name and live
 /// under `assets/` (`assets/style.3f2a9c1e0b.css`), a folder served with long immutable caching;
@@ -190,9 +188,6 @@ impl Templates {
     }
 }
 
-/// Renders the whole site, handing each finished file to `sink` (from several threads at once):
-/// pages in every language, the sitemap, robots.txt and the theme's static files. Returns the
-/// number of files.
 /// Runs `render` with a sink that gathers the files it hands over, and returns them in the order
 /// they came (which, rendering being parallel, is any order).
 pub fn collect<T>(
@@ -207,42 +202,20 @@ pub fn collect<T>(
     files.into_inner().map_err(|_| failed())
 }
 
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    now: Date,
-    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
-) -> Result<usize> {
-    let assets = Assets::new(theme, &site.config.base_path);
-    let templates = Templates::compile(theme, &assets)?;
-    let t0 = std::time::Instant::now();
-    let mut plan = Plan::new(site, theme, now)?;
-    crate::site::stage_time("plan", t0);
-    let mut paths: BTreeSet<String> = plan.pages.iter().map(|p| plan.out_path(p)).collect();
-    // The index goes out before the pages, so its files are not held while pages render.
-    let index = crate::search::build(&plan)?;
-    plan.search_manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
-    for file in index.files {
-        if !paths.insert(file.path.clone()) {
-            return Err(duplicate(&file.path));
-        }
-        sink(file)?;
-    }
-    render_pages(&plan, &templates, &plan.pages, sink)?;
-    for (rel, file) in &theme.statics {
-        let path = assets.output_path(rel);
-        if !paths.insert(path.clone()) {
-            return Err(duplicate(&path));
-        }
-        sink(OutputFile::new(path, file.bytes.clone()))?;
-    }
+/// The files that are neither pages nor the search index: the theme's static files (under their
+/// published names) and the schedule of the next change. Build and dev server both take them
+/// from here.
+pub fn derived_files(site: &Site, theme: &Theme, assets: &Assets, now: Date) -> Result<Vec<OutputFile>> {
     let next = serde_json::to_vec_pretty(&schedule::next_change(site, now))
-        .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
-    if !paths.insert("next-change.json".to_string()) {
-        return Err(duplicate("next-change.json"));
-    }
-    sink(OutputFile::new("next-change.json", next))?;
-    Ok(paths.len())
+        .map_err(|e| Error::Internal(format!("next-change.json did not serialise: {e}")))?;
+    let mut files = vec![OutputFile::new("next-change.json", next)];
+    files.extend(
+        theme
+            .statics
+            .iter()
+            .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
+    );
+    Ok(files)
 }
 
 pub(crate) fn duplicate(path: &str) -> Error {
@@ -251,27 +224,21 @@ pub(crate) fn duplicate(path: &str) -> Error {
     ))
 }
 
-/// Renders `pages` of `plan` in parallel, each with its language's interface strings.
+/// Renders `pages` in parallel, each with its language's interface strings.
 pub fn render_pages(
-    plan: &Plan,
+    views: &Views,
     templates: &Templates,
-    pages: &[Page],
+    pages: &[&Page],
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for p in pages {
-        let path = plan.out_path(p);
-        if !seen.insert(path.clone()) {
-            return Err(duplicate(&path));
-        }
-    }
-    render_with_contexts(plan, templates, pages.iter().map(|p| (p, None)).collect(), sink)
+    render_with_contexts(views, templates, pages.iter().map(|p| (*p, None)).collect(), sink)
 }
 
 /// One engine per language whose global context holds that language's strings as `t`, so the
 /// table is not copied into every page's context.
-fn engines(plan: &Plan, templates: &Templates) -> Vec<Tera> {
-    plan.langs
+fn engines(catalog: &Catalog, templates: &Templates) -> Vec<Tera> {
+    catalog
+        .langs
         .iter()
         .map(|lang| {
             let mut tera = templates.tera.clone();
@@ -281,24 +248,24 @@ fn engines(plan: &Plan, templates: &Templates) -> Vec<Tera> {
         .collect()
 }
 
-/// Renders some pages of `plan` in parallel, each with the context given (the dev server has
-/// some already) or else the one the plan builds. Calendars and feeds are written by Rust, not
+/// Renders some pages in parallel, each with the context given (the dev server has some
+/// already) or else the one its view builds. Calendars and feeds are written by Rust, not
 /// templates.
 pub fn render_with_contexts(
-    plan: &Plan,
+    views: &Views,
     templates: &Templates,
     pages: Vec<(&Page, Option<Context>)>,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
-    let engines = engines(plan, templates);
+    let engines = engines(views.cat, templates);
     pages.into_par_iter().try_for_each(|(page, context)| {
-        let out = plan.out_path(page);
-        if let Some(text) = plan.generated(page)? {
+        let out = views.cat.out_path(page);
+        if let Some(text) = views.generated(page)? {
             return sink(OutputFile::new(out, text));
         }
         let context = match context {
             Some(c) => c,
-            None => plan.context(page)?,
+            None => views.context(page)?,
         };
         let html = engines[page.lang]
             .render(page.template, &context)

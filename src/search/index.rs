@@ -12,23 +12,17 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::normalize::for_each_term;
+use crate::catalog::{Catalog, SearchKind, occupation_title};
 use crate::content::model::{Collection, Details, Item, Occupation, Province};
 use crate::error::Result;
-use crate::render::pages::{Plan, occupation_title};
 
-/// What a document is: a collection, or an occupation. The order is the order of the facet.
-pub const KINDS: [&str; 6] = ["portals", "events", "members", "programs", "occupations", "pages"];
+/// What a document is (the catalog's search kinds): the order is the order of the facet.
+pub const KINDS: [&str; 6] = SearchKind::NAMES;
 
 fn kind_of(c: Collection) -> u8 {
-    match c {
-        Collection::Portals => 0,
-        Collection::Events => 1,
-        Collection::Members => 2,
-        Collection::Programs => 3,
-        Collection::Pages => 5,
-    }
+    SearchKind::of(c) as u8
 }
-const KIND_OCCUPATION: u8 = 4;
+const KIND_OCCUPATION: u8 = SearchKind::Occupations as u8;
 
 /// The searchable fields, with their BM25F weight and length normalisation `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +150,8 @@ pub struct Doc<'a> {
 const SNIPPET_CHARS: usize = 240;
 
 /// Every document of the site, in a stable order.
-pub fn documents<'a>(plan: &Plan<'a>) -> Result<Vec<Doc<'a>>> {
-    let site = plan.site();
+pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
+    let site = plan.site;
     let cfg = &site.config;
     let lang_bit = |code: &str| {
         cfg.languages
@@ -244,12 +238,12 @@ pub fn documents<'a>(plan: &Plan<'a>) -> Result<Vec<Doc<'a>>> {
 }
 
 fn occupation_doc<'a>(
-    plan: &Plan<'a>,
+    plan: &Catalog<'a>,
     o: usize,
     occ: &'a Occupation,
     lang_bit: &dyn Fn(&str) -> u32,
 ) -> Result<Doc<'a>> {
-    let site = plan.site();
+    let site = plan.site;
     let cfg = &site.config;
     let default = cfg.default_language();
     let note_in = |lang: &str| site.notes.iter().find(|n| n.code == occ.code && n.lang == lang);

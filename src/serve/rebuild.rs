@@ -18,13 +18,14 @@ use std::time::Instant;
 use jiff::civil::Date;
 use tera::Context;
 
+use crate::catalog::{Catalog, CatalogCache, Page};
 use crate::content::LoadOptions;
 use crate::content::model::Site;
 use crate::content::store::Store;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
+use crate::render::pages::Views;
 use crate::render::pages::inputs::Inputs;
-use crate::render::pages::{Page, Plan, PlanCache};
 use crate::render::{self, Assets, Templates, stamps};
 
 use crate::site::{self, BuildOptions};
@@ -128,7 +129,7 @@ impl IndexJob {
 
     /// The index, or `None` when `stop` said to give up first.
     pub fn run(self, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<crate::search::IndexFiles>> {
-        let plan = Plan::new(&self.site, &self.theme, self.now)?;
+        let plan = Catalog::new(&self.site, &self.theme, self.now)?;
         if stop() {
             return Ok(None);
         }
@@ -142,7 +143,7 @@ pub struct Builder {
     /// The theme as last read, when it loaded; may be newer than the last good build's.
     theme: Option<Arc<Theme>>,
     good: Option<Good>,
-    cache: PlanCache,
+    cache: CatalogCache,
     /// The last good plan's pages, in its order: where each was written, what it was made from.
     pages: Vec<(String, Made)>,
     /// The signature of that plan's layout while the plan cache holds it: the next plan, if it
@@ -169,7 +170,7 @@ impl Builder {
             store,
             theme: None,
             good: None,
-            cache: PlanCache::default(),
+            cache: CatalogCache::default(),
             pages: Vec::new(),
             pages_layout: None,
             derived: Files::default(),
@@ -214,7 +215,7 @@ impl Builder {
             self.theme = None;
         }
         let site = self.store.site().map_err(Error::Content)?;
-        site::stage_time("serve: content", t0);
+        crate::timing::stage_time("serve: content", t0);
         let theme = match &self.theme {
             Some(t) => t.clone(),
             None => {
@@ -248,22 +249,23 @@ impl Builder {
         let t1 = Instant::now();
         // The plan takes the layout from the cache; it goes back only if this build succeeds.
         let pages_layout = self.pages_layout.take();
-        let mut plan = Plan::with_cache(&site, &theme, now, &mut self.cache)?;
+        let catalog = Catalog::with_cache(&site, &theme, now, &mut self.cache)?;
         // The search page names the index last published, and an index job brings the new one;
         // the first build (or the first good one) has none yet, and builds it here.
         let first_index = match &self.manifest {
             Some(_) => None,
-            None => Some(crate::search::build(&plan)?),
+            None => Some(crate::search::build(&catalog)?),
         };
-        plan.search_manifest = match &first_index {
+        let manifest = match &first_index {
             Some(index) => Some(format!("{}{}", site.config.base_path, index.manifest)),
             None => self.manifest.clone(),
         };
+        let views = Views::new(&catalog, manifest.as_deref());
         let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
             .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
-        let fast = !everything && plan.layout_reused() && pages_layout == Some(plan.layout_signature());
+        let fast = !everything && catalog.layout_reused() && pages_layout == Some(catalog.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
-        let check: Vec<usize> = match plan.pages_to_check().filter(|_| fast) {
+        let check: Vec<usize> = match views.pages_to_check().filter(|_| fast) {
             Some(mut check) => {
                 // Pages whose template changed, whatever they show. (Calendars and feeds have
                 // no template: both sides say 0.)
@@ -280,7 +282,7 @@ impl Builder {
                     )
                     .collect();
                 if old.is_none() || !changed.is_empty() {
-                    for (k, page) in plan.pages.iter().enumerate() {
+                    for (k, page) in catalog.pages.iter().enumerate() {
                         if old.is_none() || changed.contains(page.template) {
                             check.push(k);
                         }
@@ -290,18 +292,18 @@ impl Builder {
                 check.dedup();
                 check
             }
-            None => (0..plan.pages.len()).collect(),
+            None => (0..catalog.pages.len()).collect(),
         };
         if std::env::var_os("IEHP_TIMINGS").is_some() {
             eprintln!(
                 "serve: {} of {} pages compared ({})",
                 check.len(),
-                plan.pages.len(),
+                catalog.pages.len(),
                 if fast { "same layout" } else { "new layout" }
             );
         }
-        let inputs = plan.inputs_of(&check)?;
-        site::stage_time("serve: plan", t1);
+        let inputs = views.inputs_of(&check)?;
+        crate::timing::stage_time("serve: plan", t1);
 
         let t2 = Instant::now();
         let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
@@ -314,7 +316,7 @@ impl Builder {
         let mut all: Vec<(String, Made)> = Vec::new();
         if fast {
             for (k, inputs) in check.into_iter().zip(inputs) {
-                let page = &plan.pages[k];
+                let page = &catalog.pages[k];
                 let made = Made(stamp(page.template), inputs);
                 if self.pages[k].1 != made {
                     match text_of(&made) {
@@ -326,10 +328,10 @@ impl Builder {
             }
         } else {
             let before: HashMap<&str, &Made> = self.pages.iter().map(|(out, m)| (out.as_str(), m)).collect();
-            let mut outputs: HashSet<&str> = HashSet::with_capacity(plan.pages.len());
-            all.reserve(plan.pages.len());
-            for (page, inputs) in plan.pages.iter().zip(inputs) {
-                let out = plan.out_path(page);
+            let mut outputs: HashSet<&str> = HashSet::with_capacity(catalog.pages.len());
+            all.reserve(catalog.pages.len());
+            for (page, inputs) in catalog.pages.iter().zip(inputs) {
+                let out = catalog.out_path(page);
                 let made = Made(stamp(page.template), inputs);
                 if everything || before.get(out.as_str()) != Some(&&made) {
                     match text_of(&made) {
@@ -417,9 +419,9 @@ impl Builder {
         put.extend(written);
         let rendered = todo.len();
         put.extend(render::collect(|sink| {
-            render::render_with_contexts(&plan, templates, todo, sink)
+            render::render_with_contexts(&views, templates, todo, sink)
         })?);
-        site::stage_time("serve: render", t2);
+        crate::timing::stage_time("serve: render", t2);
 
         let style_swaps = self.style_swaps(touched, &theme, assets);
         let delta = Delta {
@@ -428,10 +430,10 @@ impl Builder {
             style_swaps,
             base_path: site.config.base_path.clone(),
             rendered,
-            planned: plan.pages.len(),
+            planned: catalog.pages.len(),
         };
-        let signature = plan.layout_signature();
-        plan.keep_layout(&mut self.cache);
+        let signature = catalog.layout_signature();
+        catalog.keep_layout(&mut self.cache);
 
         // Committed: from here on, this build is the good one.
         if fast {
@@ -608,6 +610,8 @@ pub fn problems(e: &Error) -> Vec<Diagnostic> {
         Error::Content(d) => d.iter().filter(|d| d.is_error()).cloned().collect(),
         Error::Template(d) => vec![d.clone()],
         Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
-        Error::Usage(msg) | Error::Failed(msg) => vec![Diagnostic::error("", 0, 0, msg.clone())],
+        Error::Usage(_) | Error::Failed(_) | Error::Internal(_) | Error::System { .. } => {
+            vec![Diagnostic::error("", 0, 0, e.to_string())]
+        }
     }
 }

@@ -16,7 +16,8 @@ use ahash::AHasher;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::{Card, Lang, ListSpec, PAGE_SIZE, Page, PageKind, Plan, address};
+use super::Views;
+use crate::catalog::{Lang, ListSpec, PAGE_SIZE, Page, PageKind, address};
 use crate::error::Result;
 
 /// What a page's context is made from.
@@ -34,7 +35,7 @@ pub enum Inputs {
 
 /// Whether the inputs of a kind of page are made only of what a layout fixes (the page's place,
 /// its list's order and paging, the occupations, how many items name each code and province) and
-/// of the cards and items it shows; see [`Plan::pages_to_check`].
+/// of the cards and items it shows; see [`Catalog::pages_to_check`].
 fn made_of_layout_and_cards(kind: &PageKind) -> bool {
     match kind {
         PageKind::Item(_)
@@ -56,10 +57,11 @@ fn digest_of(value: &impl Debug) -> u64 {
     h.finish()
 }
 
-impl Plan<'_> {
-    /// The inputs of the pages at these places in [`Plan::pages`].
+impl Views<'_> {
+    /// The inputs of the pages at these places in [`Catalog::pages`].
     pub fn inputs_of(&self, pages: &[usize]) -> Result<Vec<Inputs>> {
         let occupations: HashMap<&str, u64> = self
+            .cat
             .site
             .occupations
             .iter()
@@ -67,18 +69,8 @@ impl Plan<'_> {
             .collect();
         pages
             .par_iter()
-            .map(|k| self.inputs(&self.pages[*k], &occupations))
+            .map(|k| self.inputs(&self.cat.pages[*k], &occupations))
             .collect()
-    }
-
-    /// Whether this plan's layout is the one the last plan handed back (see
-    /// [`Plan::keep_layout`]): then its pages are the same, at the same places.
-    pub fn layout_reused(&self) -> bool {
-        self.layout_reused
-    }
-
-    pub fn layout_signature(&self) -> u64 {
-        self.signature
     }
 
     /// When the layout was reused: the places of the pages whose inputs can differ from the
@@ -87,10 +79,11 @@ impl Plan<'_> {
     /// afresh, and every page whose inputs include more than the layout and cards (home and the
     /// indexes, compared whole; occupation pages, which show notes and draws).
     pub fn pages_to_check(&self) -> Option<Vec<usize>> {
-        if !self.layout_reused {
+        if !self.cat.layout_reused() {
             return None;
         }
         let mut check: Vec<usize> = self
+            .cat
             .pages
             .iter()
             .enumerate()
@@ -99,8 +92,8 @@ impl Plan<'_> {
             .collect();
         // An entity any of whose items is new counts as new in every language: a page in one
         // language may show what another's item says.
-        let fresh: std::collections::BTreeSet<usize> = self.fresh.iter().flatten().copied().collect();
-        for users in &self.users {
+        let fresh: std::collections::BTreeSet<usize> = self.cat.fresh.iter().flatten().copied().collect();
+        for users in &self.cat.users {
             for i in &fresh {
                 check.extend(&users[*i]);
             }
@@ -111,38 +104,52 @@ impl Plan<'_> {
     }
 
     fn inputs(&self, page: &Page, occupations: &HashMap<&str, u64>) -> Result<Inputs> {
-        let lang = &self.langs[page.lang];
+        let lang = &self.cat.langs[page.lang];
         let mut h = AHasher::default();
         (page.lang, &page.neutral, page.template).hash(&mut h);
         match &page.kind {
             PageKind::Item(i) => {
                 0u8.hash(&mut h);
-                let item = self.entities[*i].shown(lang.code);
+                let item = self.cat.entities[*i].shown(lang.code);
                 // The original too: a page in another language may say what it says.
-                (address(item), address(self.entities[*i].original)).hash(&mut h);
+                (address(item), address(self.cat.entities[*i].original)).hash(&mut h);
                 for code in &item.professions {
                     (code, occupations.get(code.as_str())).hash(&mut h);
-                    self.by_code.get(code.as_str()).map_or(0, Vec::len).hash(&mut h);
+                    self.cat
+                        .by_code
+                        .get(code.as_str())
+                        .map_or(0, Vec::len)
+                        .hash(&mut h);
                 }
             }
             PageKind::List { list, page: n } => {
                 1u8.hash(&mut h);
-                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
+                self.list_inputs(lang, &self.cat.lists[*list], *n, &mut h);
             }
             PageKind::Occupation { code, list, page: n } => {
                 2u8.hash(&mut h);
-                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
+                self.list_inputs(lang, &self.cat.lists[*list], *n, &mut h);
                 occupations.get(code.as_str()).hash(&mut h);
                 if *n == 1 {
-                    for note in self.site.notes.iter().filter(|n| &n.code == code) {
+                    for note in self.cat.site.notes.iter().filter(|n| &n.code == code) {
                         digest_of(note).hash(&mut h);
                     }
                     // Its draws, each with links to every occupation it named.
-                    for draw in self.site.draws.iter().filter(|d| d.professions.contains(code)) {
+                    for draw in self
+                        .cat
+                        .site
+                        .draws
+                        .iter()
+                        .filter(|d| d.professions.contains(code))
+                    {
                         digest_of(draw).hash(&mut h);
                         for named in &draw.professions {
                             occupations.get(named.as_str()).hash(&mut h);
-                            self.by_code.get(named.as_str()).map_or(0, Vec::len).hash(&mut h);
+                            self.cat
+                                .by_code
+                                .get(named.as_str())
+                                .map_or(0, Vec::len)
+                                .hash(&mut h);
                         }
                     }
                 }
@@ -153,12 +160,16 @@ impl Plan<'_> {
                 page: n,
             } => {
                 3u8.hash(&mut h);
-                self.list_inputs(lang, &self.lists[*list], *n, &mut h);
-                self.by_province.get(province).map_or(0, Vec::len).hash(&mut h);
+                self.list_inputs(lang, &self.cat.lists[*list], *n, &mut h);
+                self.cat
+                    .by_province
+                    .get(province)
+                    .map_or(0, Vec::len)
+                    .hash(&mut h);
             }
             PageKind::Sitemap => {
                 4u8.hash(&mut h);
-                for p in self.pages.iter().filter(|p| p.lang == 0) {
+                for p in self.cat.pages.iter().filter(|p| p.lang == 0) {
                     p.neutral.hash(&mut h);
                 }
             }
@@ -188,24 +199,4 @@ impl Plan<'_> {
             (section, lang.card_digests[*i]).hash(h);
         }
     }
-}
-
-/// A digest of a card's every field, as templates see them: lists show cards, not items, so an
-/// edit that leaves an item's card as it was leaves its lists alone.
-pub(super) fn card_digest(card: &Card) -> u64 {
-    struct Digest(AHasher);
-    impl std::io::Write for Digest {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut d = Digest(AHasher::default());
-    // A card is strings, numbers and lists of them, which always serialize.
-    let written = serde_json::to_writer(&mut d, card);
-    debug_assert!(written.is_ok());
-    d.0.finish()
 }

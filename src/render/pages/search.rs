@@ -5,10 +5,10 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Lang, Plan, occupation_title};
+use super::Views;
+use crate::catalog::{Lang, SearchKind, occupation_title};
 use crate::content::model::Province;
 use crate::error::{Error, Result};
-use crate::search::index::KINDS;
 
 /// One choice of a facet: the value in the URL and its label.
 #[derive(Debug, Clone, Serialize)]
@@ -82,22 +82,19 @@ fn kind_label(lang: &Lang, kind: &str) -> Result<String> {
     }
 }
 
-pub fn view(plan: &Plan, lang: &Lang) -> Result<SearchView> {
-    let site = plan.site();
-    let manifest = plan.search_manifest.clone().ok_or_else(|| {
-        Error::Usage(
-            "the search page needs its index: build it with search::build(&plan) and set \
-                 plan.search_manifest before rendering (render_site does)"
-                .into(),
-        )
-    })?;
+fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
+    let site = views.cat.site;
+    let manifest = views
+        .search_manifest
+        .ok_or_else(|| Error::Internal("the search page was rendered before its index was built".into()))?
+        .to_string();
     let option = |value: &str, label: String| FacetOption {
         value: value.to_string(),
         label,
     };
-    let kinds = KINDS
+    let kinds = SearchKind::ALL
         .iter()
-        .map(|k| Ok(option(k, kind_label(lang, k)?)))
+        .map(|k| Ok(option(k.name(), kind_label(lang, k.name())?)))
         .collect::<Result<Vec<_>>>()?;
     let provinces = Province::ALL
         .iter()
@@ -173,15 +170,17 @@ pub fn view(plan: &Plan, lang: &Lang) -> Result<SearchView> {
     })
 }
 
-/// The search page's template context.
-pub fn context(plan: &Plan, lang: &Lang, neutral: &str) -> Result<Context> {
-    let view = view(plan, lang)?;
-    let mut ctx = plan.base_context(
-        lang,
-        neutral,
-        &lang.tr("search_title")?,
-        &lang.tr("search_intro")?,
-    );
-    ctx.insert("search", &view);
-    Ok(ctx)
+impl Views<'_> {
+    /// The search page's template context.
+    pub(super) fn search_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+        let view = view(self, lang)?;
+        let mut ctx = self.base_context(
+            lang,
+            neutral,
+            &lang.tr("search_title")?,
+            &lang.tr("search_intro")?,
+        );
+        ctx.insert("search", &view);
+        Ok(ctx)
+    }
 }

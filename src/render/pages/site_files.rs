@@ -1,0 +1,74 @@
+//! Pages every site has: the 404 page (with its help in the other languages), the sitemap and
+//! robots.txt.
+
+use tera::Context;
+
+use super::Views;
+use crate::catalog::Lang;
+use crate::error::Result;
+use crate::views::*;
+
+impl Views<'_> {
+    pub(super) fn not_found_context(&self, lang: &Lang, l: usize, neutral: &str) -> Result<Context> {
+        let mut ctx = self.base_context(lang, neutral, &lang.tr("title_not_found")?, "");
+        ctx.insert("other_languages", &self.other_languages(l));
+        Ok(ctx)
+    }
+
+    pub(super) fn sitemap_context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("urls", &self.sitemap_urls());
+        ctx.insert("base_url", &self.cat.site.config.base_url);
+        ctx
+    }
+
+    pub(super) fn robots_context(&self) -> Context {
+        let cfg = &self.cat.site.config;
+        let mut ctx = Context::new();
+        ctx.insert("sitemap_url", &format!("{}sitemap.xml", cfg.base_url));
+        ctx.insert("base_url", &cfg.base_url);
+        ctx.insert("default_language", cfg.default_language());
+        ctx
+    }
+
+    /// The same 404 help in the other languages, for readers who arrive in the wrong one.
+    pub(super) fn other_languages(&self, l: usize) -> Vec<OtherLanguage> {
+        self.cat
+            .langs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != l)
+            .map(|(_, other)| OtherLanguage {
+                lang: other.code.to_string(),
+                text: other.t.get("not_found_title_other").cloned().unwrap_or_default(),
+                home_label: other.t.get("not_found_home").cloned().unwrap_or_default(),
+                home_url: other.root.clone(),
+            })
+            .collect()
+    }
+
+    /// Every page of the default language, with its alternates in every language.
+    fn sitemap_urls(&self) -> Vec<SitemapUrl> {
+        let mut neutrals: Vec<&str> = self
+            .cat
+            .pages
+            .iter()
+            .filter(|p| p.lang == 0)
+            .filter(|p| p.kind.in_sitemap())
+            .map(|p| p.neutral.as_str())
+            .collect();
+        neutrals.sort_unstable();
+        neutrals.dedup();
+        let cfg = &self.cat.site.config;
+        let mut urls = Vec::new();
+        for lang in &cfg.languages {
+            for neutral in &neutrals {
+                urls.push(SitemapUrl {
+                    loc: format!("{}{}{neutral}", self.cat.origin, cfg.lang_root(lang)),
+                    alternates: self.alternates(neutral),
+                });
+            }
+        }
+        urls
+    }
+}
