@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::content::model::{OrgStatus, Organization, Pathway, Site};
 use crate::error::Diagnostic;
-use crate::render::pages::is_stale;
+use crate::catalog::is_stale;
 
 pub fn check(site: &Site, now: Date) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

@@ -139,8 +139,17 @@ pub struct OrgView {
     pub json_ld: String,
 }
 
-/// What opens an occupation or province page: its pathways and regulators.
+/// A profession as the home page offers it: a link to its place in the chooser.
 #[derive(Debug, Clone, Serialize)]
+pub struct HomeProfession {
+    pub title: String,
+    pub url: String,
+    /// How many provinces and territories have its pathway.
+    pub count: usize,
+}
+
+/// What opens an occupation or province page: its pathways and regulators.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct LicensingView {
     pub pathways: Vec<PathwayLink>,
     pub regulators: Vec<OrgLink>,
@@ -521,13 +530,33 @@ impl Views<'_> {
         })
     }
 
-    /// The pathways and regulators that open a page about occupation `code` or `province`.
+    /// The professions that have a pathway, each a link to its tile in the chooser.
+    pub(super) fn home_professions(&self, lang: &Lang) -> Vec<HomeProfession> {
+        self.cat
+            .site
+            .professions
+            .iter()
+            .map(|p| HomeProfession {
+                title: p.title(lang.code).to_string(),
+                url: lang.url(&format!("pathways/#{}", p.slug)),
+                count: self.pathway_originals().filter(|w| w.profession == p.slug).count(),
+            })
+            .filter(|p| p.count > 0)
+            .collect()
+    }
+
+    /// The pathways and regulators that open a page about occupation `code` or `province`
+    /// (on its first page `n`; nothing on the others).
     pub(super) fn licensing_view(
         &self,
         lang: &Lang,
         code: Option<&str>,
         province: Option<Province>,
+        n: usize,
     ) -> Result<LicensingView> {
+        if n > 1 {
+            return Ok(LicensingView::default());
+        }
         let mut pathways: Vec<&Pathway> = self
             .pathway_originals()
             .filter(|p| code.is_none_or(|c| p.professions.iter().any(|x| x == c)))
