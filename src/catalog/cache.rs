@@ -24,13 +24,13 @@ pub struct CatalogCache {
     pub(super) entries: HashMap<(usize, usize), CacheEntry, ahash::RandomState>,
     /// Counts plans; an entry remembers the last that used it.
     pub(super) generation: u64,
-    /// The layout of the last plan handed back with [`Plan::keep_layout`].
+    /// The layout of the last plan handed back with [`Catalog::keep_layout`].
     pub(super) layout: Option<Layout>,
 }
 
 /// What a plan works out from which items there are and how they sort, not from what they say:
 /// the order of every list, the pages, and which pages show which item. The dev server keeps it
-/// while its signature stays the same (see [`Plan::layout_signature`]), so that an edit to what
+/// while its signature stays the same (see [`Catalog::layout_signature`]), so that an edit to what
 /// an item says plans nothing again.
 pub(super) struct Layout {
     pub(super) signature: u64,
@@ -107,7 +107,7 @@ pub(crate) fn address(item: &Item) -> usize {
 
 impl Catalog<'_> {
     /// Whether this plan's layout is the one the last plan handed back (see
-    /// [`Plan::keep_layout`]): then its pages are the same, at the same places.
+    /// [`Catalog::keep_layout`]): then its pages are the same, at the same places.
     pub fn layout_reused(&self) -> bool {
         self.layout_reused
     }

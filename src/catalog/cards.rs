@@ -137,6 +137,7 @@ pub fn format_key(f: Format) -> &'static str {
         Format::Online => "format_online",
         Format::InPerson => "format_in_person",
         Format::Hybrid => "format_hybrid",
+        Format::NotStated => "format_not_stated",
     }
 }
 

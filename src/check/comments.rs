@@ -18,7 +18,10 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
         root.join(crate::content::SITE_FILE),
     );
     let content = files.iter().map(|f| {
-        let yaml_only = matches!(f.kind, FileKind::Noc | FileKind::Draws | FileKind::Professions);
+        let yaml_only = matches!(
+            f.kind,
+            FileKind::Noc | FileKind::Draws | FileKind::Professions | FileKind::Synonyms
+        );
         (f.rel.as_path(), f.abs.clone(), yaml_only)
     });
     for (rel, abs, yaml_only) in std::iter::once((site.0, site.1, true)).chain(content) {

@@ -7,9 +7,9 @@ use std::fmt::Debug;
 
 use jiff::civil::Date;
 
+use crate::catalog::is_stale;
 use crate::content::model::{OrgStatus, Organization, Pathway, Site};
 use crate::error::Diagnostic;
-use crate::catalog::is_stale;
 
 pub fn check(site: &Site, now: Date) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

@@ -7,6 +7,7 @@ pub mod editorial;
 pub mod external;
 pub mod licensing;
 pub mod links;
+pub mod translations;
 
 use std::path::PathBuf;
 
@@ -105,6 +106,7 @@ fn checks(opts: &CheckOptions) -> Result<Findings> {
     findings
         .diagnostics
         .extend(licensing::check(&loaded.site, loaded.now));
+    findings.diagnostics.extend(translations::check(&loaded.site));
     if opts.external {
         let cache = opts
             .cache
@@ -142,6 +144,17 @@ pub fn report(findings: &Findings, format: Format) -> String {
         Some(pages) => format!("{counts}; {pages} pages checked"),
         None => format!("{counts}; the site did not build"),
     };
+    let untranslated = findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Note && d.message.starts_with(translations::MISSING))
+        .count();
+    if untranslated > 0 {
+        summary.push_str(&format!(
+            "; {} with no version in another language",
+            plural(untranslated, "file")
+        ));
+    }
     if findings.hidden > 0 {
         summary.push_str(&format!(
             " ({} warnings and notes about other files not shown)",

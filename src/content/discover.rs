@@ -34,6 +34,7 @@ pub enum FileKind {
     Draws,
     /// `data/professions.yaml`: the "I am a..." choices.
     Professions,
+    Synonyms,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,8 +79,9 @@ pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
             "noc.yaml" => Some(Ok(FileKind::Noc)),
             "draws.yaml" => Some(Ok(FileKind::Draws)),
             "professions.yaml" => Some(Ok(FileKind::Professions)),
+            "synonyms.yaml" => Some(Ok(FileKind::Synonyms)),
             f if f.ends_with(".yaml") || f.ends_with(".yml") => Some(Err(format!(
-                "unknown data file; content/data/ holds noc.yaml, draws.yaml and professions.yaml, not {f}"
+                "unknown data file; content/data/ holds noc.yaml, draws.yaml, professions.yaml and synonyms.yaml, not {f}"
             ))),
             _ => None,
         };

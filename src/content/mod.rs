@@ -92,6 +92,7 @@ enum Parsed {
     Organization(Box<licensing::ParsedOrganization>),
     Pathway(Box<licensing::ParsedPathway>),
     Professions(Vec<licensing::ParsedProfession>),
+    Synonyms(Vec<SynonymGroup>),
     Failed,
 }
 
@@ -124,6 +125,7 @@ fn assemble<'p>(
     let mut notes = Vec::new();
     let mut noc_entries = Vec::new();
     let mut draw_entries: &[(Draw, Vec<CodeRef>)] = &[];
+    let mut synonyms = Vec::new();
     let mut noc_path = PathBuf::from("content/data/noc.yaml");
     let mut draws_path = PathBuf::from("content/data/draws.yaml");
     let mut organizations = Vec::new();
@@ -150,6 +152,7 @@ fn assemble<'p>(
                 draws_path = file.rel.clone();
                 draw_entries = list;
             }
+            Parsed::Synonyms(list) => synonyms = list.clone(),
             Parsed::Failed => {}
         }
     }
@@ -258,6 +261,7 @@ fn assemble<'p>(
         professions: profession_entries.iter().map(|p| p.profession.clone()).collect(),
         organizations,
         pathways,
+        synonyms,
     })
 }
 
@@ -379,6 +383,7 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
             licensing::pathway(file, stem, lang.as_deref(), &text, config, diags)
                 .map(|p| Parsed::Pathway(Box::new(p)))
         }
+        FileKind::Synonyms => Some(Parsed::Synonyms(parse::synonyms(file, &text, diags))),
     };
     parsed.unwrap_or(Parsed::Failed)
 }

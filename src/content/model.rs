@@ -302,12 +302,24 @@ pub struct OccupationNote {
     pub positions: BTreeMap<String, (usize, usize)>,
 }
 
+/// Words readers use for the same thing (`data/synonyms.yaml`): search finds what says any of
+/// them, an expansion weighing less than the word typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynonymGroup {
+    /// Words or short phrases, as the editor wrote them.
+    pub words: Vec<String>,
+}
+
 /// An immigration draw that targeted health occupations (`data/draws.yaml`).
 #[derive(Debug, Clone)]
 pub struct Draw {
     pub date: Date,
     pub program: String,
     pub stream: Option<String>,
+    /// French forms of program, stream and notes (`program_fr`, ...), shown on the French site.
+    pub program_fr: Option<String>,
+    pub stream_fr: Option<String>,
+    pub notes_fr: Option<String>,
     pub invitations: Option<u32>,
     pub crs_min: Option<u32>,
     pub crs_max: Option<u32>,
@@ -512,6 +524,8 @@ pub struct Site {
     pub organizations: Vec<Arc<Organization>>,
     /// Sorted by (slug, lang).
     pub pathways: Vec<Arc<Pathway>>,
+    /// In file order.
+    pub synonyms: Vec<SynonymGroup>,
 }
 
 impl Site {

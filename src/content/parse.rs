@@ -558,11 +558,62 @@ pub fn noc(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<(O
     })
 }
 
+/// `data/synonyms.yaml`: a list of groups, each `words: [...]` with two or more words or short
+/// phrases. Every word must give a search term (not only stop words), and a word may be in one
+/// group only (search could not tell which group it meant); compared as search compares them,
+/// so `Médecin` and `medecins` are the same word.
+pub fn synonyms(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<SynonymGroup> {
+    let mut seen: std::collections::HashMap<Vec<String>, (String, usize)> = Default::default();
+    data_list(file, text, diags, "synonym groups", |f, _| {
+        let words = f.str_list("words");
+        if words.len() < 2 {
+            f.error_at_value(
+                "words",
+                "a group lists two or more words: `words: [doctor, physician]`",
+            );
+            return None;
+        }
+        let mut kept = Vec::new();
+        for (n, word) in words.into_iter().enumerate() {
+            let (line, col) = f.item_pos("words", n);
+            let key = crate::search::normalize::terms(&word);
+            if key.is_empty() {
+                f.report(Diagnostic::error(
+                    f.path(),
+                    line,
+                    col,
+                    format!(
+                        "field \"words\": {word:?} has no word search can match (only stop words or signs)"
+                    ),
+                ));
+                continue;
+            }
+            if let Some((other, at)) = seen.get(&key) {
+                f.report(Diagnostic::error(
+                    f.path(),
+                    line,
+                    col,
+                    format!(
+                        "field \"words\": {word:?} is already in a group (as {other:?}, line {at}); a word may be in one group only"
+                    ),
+                ));
+                continue;
+            }
+            seen.insert(key, (word.clone(), line));
+            kept.push(word);
+        }
+        (kept.len() >= 2).then_some(SynonymGroup { words: kept })
+    })
+}
+
 pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<(Draw, Vec<CodeRef>)> {
     data_list(file, text, diags, "draws", |f, _| {
         let date = f.req_date("date");
         let program = f.req_str("program");
         let stream = f.opt_str("stream");
+        let program_fr = f.opt_str("program_fr");
+        let stream_fr = f.opt_str("stream_fr");
+        let notes_fr = f.opt_str("notes_fr");
         let invitations = f.opt_int("invitations", 0, 1_000_000).map(|v| v as u32);
         let crs_min = f.opt_int("crs_min", 0, 1200).map(|v| v as u32);
         let crs_max = f.opt_int("crs_max", 0, 1200).map(|v| v as u32);
@@ -580,6 +631,9 @@ pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
                 date: date?,
                 program: program?,
                 stream,
+                program_fr,
+                stream_fr,
+                notes_fr,
                 invitations,
                 crs_min,
                 crs_max,
@@ -707,6 +761,52 @@ mod tests {
                 chars.into_iter().collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn synonym_groups_are_checked_with_positions() {
+        let file = SourceFile {
+            kind: FileKind::Synonyms,
+            rel: "content/data/synonyms.yaml".into(),
+            abs: "/nonexistent".into(),
+        };
+        let parse = |text: &str| {
+            let mut diags = Vec::new();
+            let groups = super::synonyms(&file, text, &mut diags);
+            (groups, diags)
+        };
+        let (groups, diags) = parse(
+            "# comment\n- words: [doctor, physician, Médecin]\n- words:\n    - nurse\n    - infirmière\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].words, ["doctor", "physician", "Médecin"]);
+
+        let (groups, diags) = parse(
+            "- words: [doctor, physician]\n- words:\n    - nurse\n    - the\n    - Doctors\n- words: [alone]\n",
+        );
+        let messages: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].starts_with("4:7: ") && messages[0].contains("\"the\" has no word"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("5:7: ")
+                && messages[1].contains("already in a group (as \"doctor\", line 1)"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].starts_with("6:") && messages[2].contains("two or more words"),
+            "{messages:?}"
+        );
+        assert_eq!(groups.len(), 1, "a group left with one word is dropped");
+        for d in &diags {
+            assert_eq!(d.path, std::path::Path::new("content/data/synonyms.yaml"));
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! documents holding it with a precomputed BM25F impact. Pure; knows nothing of files.
 //!
 //! One document per item (across its languages: the original and its translations are one
-//! document, so a query in either language finds it) and one per occupation. Its text comes
+//! document, so a query in either language finds it), one per occupation and one for the draws
+//! page. Its text comes
 //! from the same model and the same Markdown pass as its page; what a result shows (title,
 //! URL, snippet, date) comes from the page plan's cards, so it reads exactly as the page does.
 
@@ -11,9 +12,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::normalize::for_each_term;
+use super::normalize::{for_each_term, terms};
 use crate::catalog::{Catalog, SearchKind, occupation_title};
-use crate::content::model::{Collection, Details, Item, Occupation, Province};
+use crate::content::model::{Collection, Details, Item, Occupation, Province, SynonymGroup};
 use crate::error::Result;
 
 /// What a document is (the catalog's search kinds): the order is the order of the facet.
@@ -28,6 +29,9 @@ const KIND_OCCUPATION: u8 = SearchKind::Occupations as u8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Title,
+    /// The title of a page about one profession (occupations; pathways and organisations as
+    /// they come): what readers name when they type a profession.
+    KeyTitle,
     /// An occupation's own NOC code.
     Code,
     Summary,
@@ -42,13 +46,14 @@ pub enum Field {
     Body,
 }
 
-const FIELDS: usize = 8;
+const FIELDS: usize = 9;
 
 impl Field {
     /// Title above summary, professions above body: what a reader names is usually in those.
     fn weight(self) -> f64 {
         match self {
             Field::Title => 5.0,
+            Field::KeyTitle => 10.0,
             Field::Code => 6.0,
             Field::Summary => 2.5,
             Field::Professions => 2.0,
@@ -63,7 +68,7 @@ impl Field {
     /// not, so only free text is normalised by length.
     fn b(self) -> f64 {
         match self {
-            Field::Title => 0.3,
+            Field::Title | Field::KeyTitle => 0.3,
             Field::Summary => 0.5,
             Field::Body => 0.75,
             _ => 0.0,
@@ -72,6 +77,76 @@ impl Field {
 }
 
 const K1: f64 = 1.2;
+
+/// What the fields other than the title of a general page (About, For employers: the
+/// `pages` collection) weigh: such pages mention everything in passing, so they come below
+/// the items about a thing unless the query names them (their title keeps its weight).
+const GENERAL_BODY_SCALE: f64 = 0.35;
+
+/// What a synonym found in a field weighs beside the word itself (see [`Synonyms`]).
+pub const SYNONYM_WEIGHT: f64 = 0.6;
+
+/// The synonym groups of `data/synonyms.yaml` as search terms. Expanded on the index side: a
+/// field that says one word or phrase of a group also counts, at [`SYNONYM_WEIGHT`], as saying
+/// every other (each term of a phrase), so a query needs no extra download to find them and
+/// the word typed always weighs more than its synonyms.
+#[derive(Debug, Default)]
+pub struct Synonyms {
+    /// Per group, per member: its terms.
+    groups: Vec<Vec<Vec<String>>>,
+    /// First term of a member -> (group, member).
+    starts: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Synonyms {
+    pub fn new(groups: &[SynonymGroup]) -> Self {
+        let mut out = Synonyms::default();
+        for (g, group) in groups.iter().enumerate() {
+            let members: Vec<Vec<String>> = group
+                .words
+                .iter()
+                .map(|w| terms(w))
+                .filter(|t| !t.is_empty())
+                .collect();
+            for (m, member) in members.iter().enumerate() {
+                out.starts.entry(member[0].clone()).or_default().push((g, m));
+            }
+            out.groups.push(members);
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Calls `each` with every term that `words` (a field's terms, in order) says through a
+    /// synonym: for each member of a group found at a position, the terms of the group's other
+    /// members (not those of the member found).
+    fn expand(&self, words: &[String], mut each: impl FnMut(&str)) {
+        for (i, w) in words.iter().enumerate() {
+            let Some(found) = self.starts.get(w) else {
+                continue;
+            };
+            for &(g, m) in found {
+                let member = &self.groups[g][m];
+                if words.len() - i < member.len() || words[i..i + member.len()] != member[..] {
+                    continue;
+                }
+                for (k, other) in self.groups[g].iter().enumerate() {
+                    if k == m {
+                        continue;
+                    }
+                    for t in other {
+                        if !member.contains(t) {
+                            each(t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Impacts are stored as integers: `round(impact * IMPACT_SCALE)`, clamped to 1..=255. An
 /// impact cannot exceed `ln(1 + N) * (K1 + 1)`, about 25 for 100,000 documents.
@@ -139,6 +214,11 @@ pub struct Doc<'a> {
     /// Bit `i` set: the text exists in the site's language `i`.
     pub langs: u32,
     pub provinces: Vec<Province>,
+    /// Applies in every province (an occupation; an item for all of Canada): a province
+    /// filter keeps it.
+    pub national: bool,
+    /// A general page (see [`GENERAL_BODY_SCALE`]).
+    pub general: bool,
     /// Indexes into the site's occupations.
     pub professions: Vec<usize>,
     pub status: Status,
@@ -223,6 +303,8 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
                 versions,
                 shared,
                 langs,
+                national: provinces.contains(&Province::CA),
+                general: original.collection == Collection::Pages,
                 provinces,
                 professions,
                 status,
@@ -232,6 +314,9 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
         .collect();
     for (o, occ) in site.occupations.iter().enumerate() {
         docs.push(occupation_doc(plan, o, occ, &lang_bit)?);
+    }
+    if !site.draws.is_empty() {
+        docs.push(draws_doc(plan, &lang_bit)?);
     }
     docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(docs)
@@ -256,7 +341,7 @@ fn occupation_doc<'a>(
             continue;
         }
         let mut texts = Texts::default();
-        texts.add(Field::Title, occupation_title(occ, lang));
+        texts.add(Field::KeyTitle, occupation_title(occ, lang));
         if let Some(n) = note {
             texts.add_opt(Field::Summary, &n.summary);
             texts.add(Field::Body, n.body.text.as_str());
@@ -296,7 +381,73 @@ fn occupation_doc<'a>(
         shared,
         langs,
         provinces: Vec::new(),
+        national: true,
+        general: false,
         professions: vec![o],
+        status: Status::None,
+        stored,
+    })
+}
+
+/// The draws page: its title and introduction in each language, and what each draw says
+/// (program, stream, province, notes), so "Express Entry", "OINP" or "tirages" find it.
+fn draws_doc<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(&str) -> u32) -> Result<Doc<'a>> {
+    let site = plan.site();
+    let mut versions = Vec::new();
+    let mut stored = Vec::new();
+    let mut langs = 0;
+    for lang in &plan.langs {
+        let title = lang.tr("title_draws")?;
+        let intro = lang.tr("intro_draws")?;
+        let mut texts = Texts::default();
+        texts.add(Field::Title, title.clone());
+        texts.add(Field::Summary, intro.clone());
+        versions.push(texts);
+        langs |= lang_bit(lang.code);
+        stored.push(Stored {
+            title,
+            url: lang.url("draws/"),
+            snippet: clip(&intro, SNIPPET_CHARS),
+            date: String::new(),
+            date_kind: 0,
+            text_lang: String::new(),
+        });
+    }
+    let mut shared = Texts::default();
+    let mut provinces = Vec::new();
+    let mut professions = Vec::new();
+    let mut national = false;
+    for d in &site.draws {
+        shared.add(Field::Body, d.program.as_str());
+        shared.add_opt(Field::Body, &d.stream);
+        shared.add_opt(Field::Body, &d.notes);
+        match d.province {
+            Some(Province::CA) | None => national = true,
+            Some(p) => provinces.push(p),
+        }
+        professions.extend(
+            d.professions
+                .iter()
+                .filter_map(|c| site.occupations.binary_search_by(|o| o.code.as_str().cmp(c)).ok()),
+        );
+    }
+    provinces.sort_unstable();
+    provinces.dedup();
+    for p in &provinces {
+        shared.add(Field::Provinces, province_words(*p));
+    }
+    professions.sort_unstable();
+    professions.dedup();
+    Ok(Doc {
+        key: "draws/".to_string(),
+        kind: kind_of(Collection::Pages),
+        versions,
+        shared,
+        langs,
+        provinces,
+        national,
+        general: false,
+        professions,
         status: Status::None,
         stored,
     })
@@ -464,45 +615,63 @@ fn average_lengths(docs: &[Doc]) -> [f64; FIELDS] {
     avg
 }
 
-/// Weighted, length-normalised term frequencies of one set of fields.
-fn weighted_tf(texts: &Texts<'_>, avg: &[f64; FIELDS]) -> HashMap<String, (f64, u16)> {
+/// Weighted, length-normalised term frequencies of one set of fields, with what synonyms add;
+/// the fields other than titles scaled by `scale`.
+fn weighted_tf(
+    texts: &Texts<'_>,
+    avg: &[f64; FIELDS],
+    syn: &Synonyms,
+    scale: f64,
+) -> HashMap<String, (f64, u16)> {
     let mut len = [0usize; FIELDS];
     for (f, text) in &texts.fields {
         for_each_term(text, |_| len[*f as usize] += 1);
     }
     let mut out: HashMap<String, (f64, u16)> = HashMap::new();
+    let mut bump = |t: &str, add: f64, flag: u16| {
+        if let Some(e) = out.get_mut(t) {
+            e.0 += add;
+            e.1 |= flag;
+        } else {
+            out.insert(t.to_string(), (add, flag));
+        }
+    };
+    let mut words = Vec::new();
     for (f, text) in &texts.fields {
         let norm = 1.0 - f.b() + f.b() * len[*f as usize] as f64 / avg[*f as usize];
-        let add = f.weight() / norm;
-        let flag = match f {
-            Field::Title => FLAG_TITLE,
-            Field::Code => FLAG_CODE,
-            _ => 0,
+        let (flag, scale) = match f {
+            Field::Title | Field::KeyTitle => (FLAG_TITLE, 1.0),
+            Field::Code => (FLAG_CODE, scale),
+            _ => (0, scale),
         };
-        for_each_term(text, |t| {
-            if let Some(e) = out.get_mut(t) {
-                e.0 += add;
-                e.1 |= flag;
-            } else {
-                out.insert(t.to_string(), (add, flag));
-            }
-        });
+        let add = f.weight() * scale / norm;
+        if syn.is_empty() {
+            for_each_term(text, |t| bump(t, add, flag));
+        } else {
+            words.clear();
+            for_each_term(text, |t| {
+                bump(t, add, flag);
+                words.push(t.to_string());
+            });
+            syn.expand(&words, |t| bump(t, add * SYNONYM_WEIGHT, flag));
+        }
     }
     out
 }
 
 /// The weighted term frequency of every term of a document: the best of its language versions
 /// (a translated item is not worth more than an untranslated one) plus its shared fields.
-fn doc_terms(doc: &Doc, avg: &[f64; FIELDS]) -> Vec<(String, f32, u16)> {
+fn doc_terms(doc: &Doc, avg: &[f64; FIELDS], syn: &Synonyms) -> Vec<(String, f32, u16)> {
+    let scale = if doc.general { GENERAL_BODY_SCALE } else { 1.0 };
     let mut best: HashMap<String, (f64, u16)> = HashMap::new();
     for v in &doc.versions {
-        for (t, (tf, flags)) in weighted_tf(v, avg) {
+        for (t, (tf, flags)) in weighted_tf(v, avg, syn, scale) {
             let e = best.entry(t).or_insert((0.0, 0));
             e.0 = e.0.max(tf);
             e.1 |= flags;
         }
     }
-    for (t, (tf, flags)) in weighted_tf(&doc.shared, avg) {
+    for (t, (tf, flags)) in weighted_tf(&doc.shared, avg, syn, scale) {
         let e = best.entry(t).or_insert((0.0, 0));
         e.0 += tf;
         e.1 |= flags;
@@ -517,7 +686,7 @@ pub fn title_terms(doc: &Doc) -> usize {
         .map(|v| {
             let mut terms: Vec<String> = Vec::new();
             for (f, text) in &v.fields {
-                if *f == Field::Title {
+                if matches!(f, Field::Title | Field::KeyTitle) {
                     for_each_term(text, |t| terms.push(t.to_string()));
                 }
             }
@@ -529,8 +698,8 @@ pub fn title_terms(doc: &Doc) -> usize {
         .unwrap_or(0)
 }
 
-/// The inverted index of `docs`, with BM25F impacts.
-pub fn invert(docs: &[Doc]) -> Postings {
+/// The inverted index of `docs`, with BM25F impacts and synonyms expanded.
+pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
     let avg = average_lengths(docs);
     // Chunks of documents are inverted in parallel, then merged in document order, so every
     // posting list comes out sorted by document without a sort.
@@ -542,7 +711,7 @@ pub fn invert(docs: &[Doc]) -> Postings {
             for (j, doc) in chunk.iter().enumerate() {
                 let id = (c * 256 + j) as u32;
                 let tlen = title_terms(doc).min(MAX_TITLE_TERMS) as u16;
-                for (t, tf, flags) in doc_terms(doc, &avg) {
+                for (t, tf, flags) in doc_terms(doc, &avg, syn) {
                     let flags = if flags & FLAG_TITLE != 0 {
                         flags | tlen << 2
                     } else {
@@ -607,6 +776,8 @@ mod tests {
             shared: Texts::default(),
             langs: 1,
             provinces: Vec::new(),
+            national: false,
+            general: false,
             professions: Vec::new(),
             status: Status::None,
             stored: Vec::new(),
@@ -650,7 +821,7 @@ mod tests {
             ),
             doc("e", &[(Field::Title, "Unrelated"), (Field::Body, FILLER)]),
         ];
-        let index = invert(&docs);
+        let index = invert(&docs, &Synonyms::default());
         assert!(impact(&index, "nurs", 0) > impact(&index, "nurs", 1));
         assert!(impact(&index, "nurs", 2) > impact(&index, "nurs", 3));
     }
@@ -663,7 +834,7 @@ mod tests {
             doc("c", &[(Field::Body, "health kinesiologists")]),
             doc("d", &[(Field::Code, "31204")]),
         ];
-        let index = invert(&docs);
+        let index = invert(&docs, &Synonyms::default());
         assert!(impact(&index, "kinesiologist", 2) > impact(&index, "health", 2));
         let value = |term: &str, doc: u32| {
             index
@@ -696,7 +867,7 @@ mod tests {
             doc("b", &[(Field::Title, "Montreal")]),
             doc("c", &[(Field::Body, "x")]),
         ];
-        let index = invert(&docs);
+        let index = invert(&docs, &Synonyms::default());
         assert_eq!(impact(&index, "montreal", 0), impact(&index, "montreal", 1));
     }
 
@@ -710,7 +881,7 @@ mod tests {
                 )
             })
             .collect();
-        let index = invert(&docs);
+        let index = invert(&docs, &Synonyms::default());
         for (_, list) in &index {
             assert!(list.windows(2).all(|w| w[0].doc < w[1].doc));
         }
@@ -720,6 +891,67 @@ mod tests {
         assert!(
             utf16_cmp("\u{ffff}", "\u{10000}").is_gt(),
             "UTF-16 puts astral characters before U+FFFF"
+        );
+    }
+
+    fn group(words: &[&str]) -> SynonymGroup {
+        SynonymGroup {
+            words: words.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_synonym_finds_the_document_and_weighs_less_than_the_word() {
+        let docs = vec![
+            doc("a", &[(Field::Title, "Doctors network")]),
+            doc("b", &[(Field::Title, "Physicians network")]),
+            doc("c", &[(Field::Body, "Formation relais en soins infirmiers.")]),
+            doc("d", &[(Field::Body, "Formation continue.")]),
+            doc("e", &[(Field::Body, "Unrelated words.")]),
+        ];
+        let syn = Synonyms::new(&[
+            group(&["doctor", "physician", "médecin"]),
+            group(&["bridging", "formation relais"]),
+        ]);
+        let index = invert(&docs, &syn);
+        let (doctor_a, doctor_b) = (impact(&index, "doctor", 0), impact(&index, "doctor", 1));
+        assert!(doctor_b > 0 && doctor_a > doctor_b, "{doctor_a} {doctor_b}");
+        assert!(impact(&index, "medecin", 0) > 0 && impact(&index, "physician", 0) > 0);
+        assert!(impact(&index, "bridg", 2) > 0, "a phrase finds its group's words");
+        assert_eq!(
+            impact(&index, "bridg", 3),
+            0,
+            "one word of a phrase is not the phrase"
+        );
+        // A synonym in a title counts as in the title.
+        let title = index.iter().find(|(t, _)| t == "doctor").unwrap().1[1].value;
+        assert_eq!(title & FLAG_TITLE, FLAG_TITLE);
+        // Without groups, nothing is added.
+        let plain = invert(&docs, &Synonyms::default());
+        assert!(plain.iter().all(|(t, _)| t != "medecin"));
+    }
+
+    #[test]
+    fn general_pages_weigh_their_bodies_less() {
+        let mut general = doc(
+            "a",
+            &[(Field::Title, "Overview"), (Field::Body, "Nurses and more.")],
+        );
+        general.general = true;
+        let docs = vec![
+            general,
+            doc(
+                "b",
+                &[(Field::Title, "Network"), (Field::Body, "Nurses and more.")],
+            ),
+            doc("c", &[(Field::Body, "x")]),
+        ];
+        let index = invert(&docs, &Synonyms::default());
+        assert!(impact(&index, "nurs", 0) < impact(&index, "nurs", 1));
+        assert_eq!(
+            impact(&index, "overview", 0),
+            impact(&index, "network", 1),
+            "titles keep their weight"
         );
     }
 

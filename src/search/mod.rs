@@ -27,7 +27,8 @@ pub fn build_unless(catalog: &Catalog, stop: &(dyn Fn() -> bool + Sync)) -> Resu
     if stop() {
         return Ok(None);
     }
-    let postings = index::invert(&docs);
+    let synonyms = index::Synonyms::new(&catalog.site.synonyms);
+    let postings = index::invert(&docs, &synonyms);
     crate::timing::stage_time("search index: postings", t0);
     if stop() {
         return Ok(None);

@@ -131,6 +131,10 @@ pub fn facets(docs: &[Doc]) -> String {
             prov.push(',');
             prof.push(',');
         }
+        // A national document is in every province's results: it carries the CA mark ('a').
+        if d.national && !d.provinces.contains(&Province::CA) {
+            prov.push('a');
+        }
         for p in &d.provinces {
             let at = Province::ALL.iter().position(|q| q == p).unwrap_or(0);
             prov.push(char::from(b'a' + at as u8));

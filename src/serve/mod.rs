@@ -2,7 +2,7 @@
 //! of edits, rebuilds only what depends on them, then tells open pages. A broken edit never stops
 //! it: the last good site stays up and the problems show in the terminal and over open pages.
 //!
-//! Only this module touches tiny_http and notify. It writes nothing: not into `output/`, not
+//! Only this module touches sockets and notify. It writes nothing: not into `output/`, not
 //! anywhere.
 
 pub mod http;
@@ -12,7 +12,7 @@ pub mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -100,10 +100,16 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
 
+    // Counts events that may change the site, as they happen: a rebuild under way when one
+    // arrives is abandoned, and the next one takes in both edits.
+    let edits = Arc::new(AtomicU64::new(0));
     // Watching starts before the first build, so an edit made while it runs is not missed.
     let mut watcher = {
-        let tx = tx.clone();
-        watch::start(&root, move |paths| {
+        let (tx, edits, root) = (tx.clone(), edits.clone(), root.clone());
+        watch::start(&root.clone(), move |paths| {
+            if watch::may_change_site(&root, &paths) {
+                edits.fetch_add(1, Ordering::SeqCst);
+            }
             let _ = tx.send(Msg::Paths(paths));
         })?
     };
@@ -120,6 +126,11 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         now: opts.now,
     });
     let shared = Arc::new(Shared::default());
+    let edits_at_start = Arc::new(AtomicU64::new(0));
+    {
+        let (edits, at_start) = (edits.clone(), edits_at_start.clone());
+        builder.abandon_when(move || edits.load(Ordering::SeqCst) != at_start.load(Ordering::SeqCst));
+    }
     // The first build includes the search index, so the site is whole from the start.
     match builder.rebuild(&Touched::default()) {
         Ok(delta) => {
@@ -174,7 +185,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         match msg {
             Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
             Ok(Msg::Paths(paths)) => {
-                if take_in(&root, &paths, &mut builder, &mut touched) {
+                let rewatched = follow_folders(&root, &paths, &mut watcher, &mut watched, &mut touched);
+                if take_in(&root, &paths, &mut builder, &mut touched) || rewatched {
                     debounce.event(Instant::now());
                 }
             }
@@ -204,7 +216,28 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         }
         if debounce.due(Instant::now()) && !touched.is_empty() {
             let batch = std::mem::take(&mut touched);
-            rebuild(&mut builder, &shared, &batch, &opts);
+            edits_at_start.store(edits.load(Ordering::SeqCst), Ordering::SeqCst);
+            if !root.join("content").is_dir() {
+                // Moved away or deleted: keep serving the last good site until it is back
+                // (`follow_folders` then has everything read again).
+                let gone = Error::Content(vec![crate::error::Diagnostic::error(
+                    "content",
+                    0,
+                    0,
+                    "the content/ folder is gone (moved or deleted); it is read again as soon as it is back",
+                )]);
+                report_failure(&shared, &gone);
+                continue;
+            }
+            if !rebuild(&mut builder, &shared, &batch, &opts) {
+                // Abandoned for a newer edit: that edit's rebuild takes in this one's files too.
+                touched.content.extend(batch.content);
+                touched.settings |= batch.settings;
+                touched.ignore_rules |= batch.ignore_rules;
+                touched.theme |= batch.theme;
+                debounce.event(Instant::now());
+                continue;
+            }
             indexer.stop_if_stale(&builder);
             index_at = Some(Instant::now() + INDEX_AFTER);
             tidy_at = Some(Instant::now() + TIDY_AFTER);
@@ -265,7 +298,47 @@ fn take_in(root: &Path, paths: &[PathBuf], builder: &mut Builder, touched: &mut 
     matters
 }
 
-fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &ServeOptions) {
+/// Follows `content/` and `themes/` moving away, coming back, or being deleted and made again:
+/// a folder that is gone is no longer watched, and one that (re)appears is watched afresh and
+/// everything is read again. Returns whether it did anything.
+fn follow_folders(
+    root: &Path,
+    paths: &[PathBuf],
+    watcher: &mut notify::RecommendedWatcher,
+    watched: &mut Vec<PathBuf>,
+    touched: &mut Touched,
+) -> bool {
+    let mut acted = false;
+    for dir in ["content", "themes"].map(|d| root.join(d)) {
+        // An event naming the folder itself (it moved, or was made or removed): whatever the
+        // watcher held for it may point elsewhere now.
+        let itself = paths.is_empty() || paths.contains(&dir);
+        let present = dir.is_dir();
+        let is_watched = watched.contains(&dir);
+        if is_watched && (!present || itself) {
+            let _ = notify::Watcher::unwatch(watcher, &dir);
+            watched.retain(|w| *w != dir);
+            // A rebuild follows: it says the folder is gone, or reads it all again.
+            touched.ignore_rules = true;
+            acted = true;
+        }
+        if present && !watched.contains(&dir) {
+            if let Err(e) = watch::add(watcher, &dir) {
+                eprintln!("{e}");
+                continue;
+            }
+            watched.push(dir);
+            touched.ignore_rules = true;
+            touched.settings = true;
+            touched.theme = true;
+            acted = true;
+        }
+    }
+    acted
+}
+
+/// Rebuilds and publishes; false when the rebuild was abandoned for a newer edit.
+fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &ServeOptions) -> bool {
     let started = Instant::now();
     match builder.rebuild(touched) {
         Ok(delta) => {
@@ -289,8 +362,13 @@ fn rebuild(builder: &mut Builder, shared: &Shared, touched: &Touched, opts: &Ser
                 verify(builder, shared, opts);
             }
         }
+        Err(e) if rebuild::is_abandoned(&e) => {
+            println!("{}", rebuild::ABANDONED);
+            return false;
+        }
         Err(e) => report_failure(shared, &e),
     }
+    true
 }
 
 /// How long edits must pause before the search index of the site as it is then is built.

@@ -159,6 +159,16 @@ pub struct Builder {
     generation: u64,
     /// The generation whose index is published.
     published_generation: u64,
+    /// Says a newer edit arrived: the rebuild under way is abandoned (see [`ABANDONED`]).
+    stop: Option<Arc<dyn Fn() -> bool + Send + Sync>>,
+}
+
+/// The message of a rebuild given up because a newer edit arrived (see [`is_abandoned`]).
+pub const ABANDONED: &str = "rebuild abandoned: a newer edit arrived";
+
+/// Whether `e` is a rebuild given up for a newer edit, not a problem.
+pub fn is_abandoned(e: &Error) -> bool {
+    matches!(e, Error::Failed(m) if m == ABANDONED)
 }
 
 impl Builder {
@@ -178,6 +188,19 @@ impl Builder {
             index: Files::default(),
             generation: 0,
             published_generation: 0,
+            stop: None,
+        }
+    }
+
+    /// Makes each rebuild give up, between its stages, once `stop` says so.
+    pub fn abandon_when(&mut self, stop: impl Fn() -> bool + Send + Sync + 'static) {
+        self.stop = Some(Arc::new(stop));
+    }
+
+    fn check_abandoned(&self) -> Result<()> {
+        match &self.stop {
+            Some(stop) if stop() => Err(Error::Failed(ABANDONED.to_string())),
+            _ => Ok(()),
         }
     }
 
@@ -216,6 +239,7 @@ impl Builder {
         }
         let site = self.store.site().map_err(Error::Content)?;
         crate::timing::stage_time("serve: content", t0);
+        self.check_abandoned()?;
         let theme = match &self.theme {
             Some(t) => t.clone(),
             None => {
@@ -304,6 +328,7 @@ impl Builder {
         }
         let inputs = views.inputs_of(&check)?;
         crate::timing::stage_time("serve: plan", t1);
+        self.check_abandoned()?;
 
         let t2 = Instant::now();
         let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
@@ -613,5 +638,36 @@ pub fn problems(e: &Error) -> Vec<Diagnostic> {
         Error::Usage(_) | Error::Failed(_) | Error::Internal(_) | Error::System { .. } => {
             vec![Diagnostic::error("", 0, 0, e.to_string())]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_is_abandoned_when_told_and_the_next_one_is_whole() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let now: Date = "2025-09-01".parse().unwrap();
+        let mut builder = Builder::new(Options {
+            root,
+            drafts: false,
+            now: Some(now),
+        });
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        {
+            let stop = stop.clone();
+            builder.abandon_when(move || stop.load(std::sync::atomic::Ordering::SeqCst));
+        }
+        let e = builder.rebuild(&Touched::default()).expect_err("abandoned");
+        assert!(is_abandoned(&e), "{e}");
+        assert!(
+            problems(&e).len() == 1 && builder.now().is_none(),
+            "nothing was published"
+        );
+        stop.store(false, std::sync::atomic::Ordering::SeqCst);
+        let delta = builder.rebuild(&Touched::default()).unwrap();
+        assert!(delta.put.iter().any(|f| f.path == "index.html"));
+        assert!(delta.put.len() > 40, "{}", delta.put.len());
     }
 }

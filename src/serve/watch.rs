@@ -57,6 +57,24 @@ pub fn classify(rel: &Path, theme: &str) -> Change {
     }
 }
 
+/// Whether an event naming `paths` (absolute) may change the site: something under `content/`
+/// or `themes/` that is not hidden nor an editor's scratch file, or lost events (no paths).
+pub fn may_change_site(root: &Path, paths: &[PathBuf]) -> bool {
+    paths.is_empty()
+        || paths.iter().any(|p| {
+            let Ok(rel) = p.strip_prefix(root) else {
+                return false;
+            };
+            // Any theme counts: which one the site uses is the rebuild's to know.
+            let theme = rel
+                .components()
+                .nth(1)
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or("");
+            classify(rel, theme) != Change::Nothing
+        })
+}
+
 /// Gathers events into bursts: a burst ends after `quiet` without events, or `longest` after it
 /// began when events never stop.
 #[derive(Debug, Clone)]
@@ -201,6 +219,22 @@ mod tests {
         case("themes/default/templates/.base.html.swp", Change::Nothing);
         case("themes/default/static/style.css~", Change::Nothing);
         case("content/.git/config", Change::Nothing);
+    }
+
+    #[test]
+    fn edits_that_may_change_the_site() {
+        let root = Path::new("/site");
+        let may = |p: &str| may_change_site(root, &[root.join(p)]);
+        assert!(may("content/events/a.md"));
+        assert!(may("content"));
+        assert!(may("themes/other/static/x.css"));
+        assert!(!may("content/events/.a.md.swp"));
+        assert!(!may("output/index.html"));
+        assert!(!may_change_site(
+            root,
+            &[PathBuf::from("/elsewhere/content/a.md")]
+        ));
+        assert!(may_change_site(root, &[]), "lost events may be anything");
     }
 
     #[test]

@@ -1117,3 +1117,216 @@ fn a_base_path_is_served_under_its_prefix() {
     assert_eq!(s.get("/events/").status, 404);
     s.same_as_clean_build_under("/hub");
 }
+
+// ---- safety and limits ----
+
+/// Sends `raw` on a new connection and returns the status of the answer (0: none).
+fn raw_status(port: u16, raw: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let _ = stream.write_all(raw);
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let text = String::from_utf8_lossy(&reply).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+/// The number of threads of a process (Linux).
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn other_hosts_are_refused_and_every_answer_has_the_sites_policy() {
+    let s = Served::start(false, &[]);
+    let (status, text) = raw_status(
+        s.port,
+        b"GET / HTTP/1.1\r\nHost: attacker.example:8080\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 403, "{text}");
+    assert!(!text.contains("<h1"), "no page leaks: {text}");
+    for host in ["localhost", "127.0.0.1:1", "[::1]:80", "hub.localhost"] {
+        let raw = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        assert_eq!(raw_status(s.port, raw.as_bytes()).0, 200, "{host}");
+    }
+    let netlify: toml::Table = toml::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("netlify.toml")).unwrap(),
+    )
+    .unwrap();
+    let production = netlify["headers"].as_array().unwrap()[0]["values"]["Content-Security-Policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for target in ["/", "/events/", "/nope/", "/static/../x", "/__iehp/livereload.js"] {
+        let reply = s.get(target);
+        let csp = reply
+            .header("Content-Security-Policy")
+            .unwrap_or_else(|| panic!("{target}: no CSP"));
+        assert_eq!(
+            csp,
+            production.replace("; upgrade-insecure-requests", ""),
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn oversized_or_malformed_requests_are_refused_and_the_server_carries_on() {
+    let s = Served::start(false, &[]);
+    // A 4 MB request line: refused after 16 KiB, not held in memory.
+    let mut huge = b"GET /".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 4 << 20));
+    huge.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let (status, _) = raw_status(s.port, &huge);
+    assert!(status == 431 || status == 0, "{status}");
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\n{}\r\n",
+        "X-Pad: 0123456789abcdef\r\n".repeat(2000)
+    );
+    assert_eq!(raw_status(s.port, many_headers.as_bytes()).0, 431);
+    assert_eq!(raw_status(s.port, b"NONSENSE\r\n\r\n").0, 400);
+    assert_eq!(
+        raw_status(
+            s.port,
+            b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"
+        )
+        .0,
+        413
+    );
+    assert_eq!(
+        raw_status(s.port, b"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n").0,
+        405
+    );
+    // HEAD: the head only.
+    let (status, text) = raw_status(
+        s.port,
+        b"HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(text.ends_with("\r\n\r\n"), "no body after a HEAD's head");
+    // Two requests on one kept-alive connection.
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+        .write_all(b"GET /events/ HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut both = String::new();
+    stream.read_to_string(&mut both).unwrap();
+    assert_eq!(both.matches("HTTP/1.1 200 OK").count(), 2);
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn many_connections_and_open_pages_take_a_bounded_number_of_threads() {
+    let s = Served::start(false, &[]);
+    let pid = s.child.id();
+    let idle_threads = threads(pid);
+    // 400 open pages' event streams.
+    let streams: Vec<TcpStream> = (0..400)
+        .map(|_| {
+            let mut t = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+            t.write_all(b"GET /__iehp/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+            t
+        })
+        .collect();
+    // 600 connections that send nothing.
+    let silent: Vec<TcpStream> = (0..600)
+        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let busy_threads = threads(pid);
+    assert!(
+        busy_threads <= idle_threads + 4,
+        "threads: {idle_threads} idle, {busy_threads} with 1,000 connections"
+    );
+    drop(silent);
+    // Every open page still hears of an edit.
+    let listening = s.events();
+    s.edit(
+        "content/events/summit-2025.md",
+        "Annual Summit 2025",
+        "Summit for All",
+    );
+    listening.next("reload");
+    let mut heard = 0;
+    for mut t in streams.into_iter().take(20) {
+        t.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        while !seen.contains("event: reload") {
+            let n = t.read(&mut buf).unwrap();
+            assert!(n > 0, "the stream closed: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        heard += 1;
+    }
+    assert_eq!(heard, 20);
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn content_moved_away_keeps_the_last_good_site_and_is_followed_when_back() {
+    let s = Served::start(false, &[]);
+    let home = s.get("/").text();
+    let summit = s.get("/events/summit-2025/").text();
+    let content = s.root().join("content");
+    let away = s.root().join("content.away");
+    std::fs::rename(&content, &away).unwrap();
+    wait("the server to notice", || {
+        s.log().iter().any(|l| l.contains("content/ folder is gone"))
+    });
+    assert_eq!(s.get("/").text(), home, "the last good site is still served");
+    assert_eq!(s.get("/events/summit-2025/").text(), summit);
+    // Edited while away, then moved back: the edit shows.
+    let file = away.join("events/summit-2025.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Annual Summit 2025", "Summit Moved Back")).unwrap();
+    std::fs::rename(&away, &content).unwrap();
+    wait("the edit made while away", || {
+        s.get("/events/summit-2025/").text().contains("Summit Moved Back")
+    });
+    // Edits after it came back are followed.
+    s.edit(
+        "content/events/summit-2025.md",
+        "Summit Moved Back",
+        "Summit Edited After",
+    );
+    wait("an edit after the return", || {
+        s.get("/events/summit-2025/")
+            .text()
+            .contains("Summit Edited After")
+    });
+    // Deleted and made again (a fresh checkout): followed too.
+    let copy = s.root().join("content.copy");
+    copy_dir(&content, &copy);
+    std::fs::remove_dir_all(&content).unwrap();
+    wait("the server to notice", || {
+        s.log()
+            .iter()
+            .filter(|l| l.contains("content/ folder is gone"))
+            .count()
+            >= 2
+    });
+    std::fs::rename(&copy, &content).unwrap();
+    s.edit(
+        "content/events/summit-2025.md",
+        "Summit Edited After",
+        "Summit Recreated",
+    );
+    wait("an edit in the new folder", || {
+        s.get("/events/summit-2025/").text().contains("Summit Recreated")
+    });
+    s.settle();
+    s.same_as_clean_build();
+}

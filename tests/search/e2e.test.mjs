@@ -86,7 +86,13 @@ test('the address restores a search with its filters, so it can be shared', asyn
   await page.waitForFunction(() => document.querySelector('#search-status').textContent === '2 results');
   assert.deepEqual(new URL(page.url()).searchParams.getAll('type'), ['portals', 'occupations']);
   assert.equal(await page.locator('input[name=type][value=portals] ~ .facet-count').textContent(), '(1)');
-  assert.equal(await page.locator('input[name=province][value=ON] ~ .facet-count').textContent(), '(1)');
+  // Ticking Ontario would give its portal and the occupation, which applies in every province.
+  assert.equal(await page.locator('input[name=province][value=ON] ~ .facet-count').textContent(), '(2)');
+  assert.equal(await page.locator('input[name=province][value=CA] ~ .facet-count').textContent(), '(1)');
+  // Provinces with nothing of their own are folded away.
+  assert.ok(await page.locator('label:has(input[name=province][value=ON])').isVisible());
+  assert.ok(await page.locator('label:has(input[name=province][value=CA])').isVisible());
+  assert.ok(await page.locator('label:has(input[name=province][value=BC])').isHidden());
   await page.context().close();
 });
 

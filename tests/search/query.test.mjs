@@ -100,24 +100,36 @@ test('facets count what each choice would give, and combine', async () => {
   assert.equal((await search('nurses')).counts, null, 'no counts unless asked for');
   const r = await search('nurses', {}, { counts: true });
   assert.deepEqual(r.counts.type, { occupations: 2, portals: 1, events: 1, members: 1 });
-  assert.equal(r.counts.province.QC, 2);
-  assert.equal(r.counts.province.ON, 1);
-  assert.equal(r.counts.province.CA, 1);
+  // Ticking a province keeps the national documents (the two occupations and the Canada-wide
+  // webinar): a province's count is what ticking it gives; `own` counts its own documents.
+  assert.equal(r.counts.province.QC, 2 + 3);
+  assert.equal(r.counts.province.ON, 1 + 3);
+  assert.equal(r.counts.province.CA, 3);
+  assert.equal(r.counts.province.BC, 3, 'only the national documents');
+  assert.deepEqual(r.counts.own, { QC: 2, ON: 1, CA: 3 }, 'national documents are Canada-wide');
   assert.deepEqual(r.counts.status, { past: 1 });
   assert.equal(r.counts.profession['31301'], 4);
   assert.equal(r.counts.lang.fr, 2, 'the translated portal and the occupation with a French title');
   assert.equal(r.counts.lang.en, 5);
 
   const qc = await search('nurses', { province: ['QC'] }, { counts: true });
-  assert.deepEqual((await index.docs('en', qc.hits)).map((d) => d.title).sort(), ['Nurses Network', 'Quebec Nurse Recruitment']);
-  assert.equal(qc.counts.province.ON, 1, "a facet's counts ignore its own choice");
-  assert.deepEqual(qc.counts.type, { portals: 1, members: 1 });
+  assert.deepEqual((await index.docs('en', qc.hits)).map((d) => d.title).sort(), [
+    '31301 – Registered nurses and registered psychiatric nurses',
+    '32101 – Licensed practical nurses',
+    'Licensing Webinar 2024',
+    'Nurses Network',
+    'Quebec Nurse Recruitment',
+  ], 'Quebec\'s own documents and the national ones');
+  assert.equal(qc.counts.province.ON, 1 + 3, "a facet's counts ignore its own choice");
+  assert.deepEqual(qc.counts.type, { occupations: 2, portals: 1, events: 1, members: 1 });
 
   const qcMembers = await search('nurses', { province: ['QC'], type: ['members'] });
   assert.deepEqual((await index.docs('en', qcMembers.hits)).map((d) => d.title), ['Nurses Network']);
 
-  const either = await search('nurses', { province: ['QC', 'CA'] });
-  assert.equal(either.hits.length, 3, 'choices within a facet are alternatives');
+  const canada = await search('nurses', { province: ['CA'] });
+  assert.equal(canada.hits.length, 3, 'Canada-wide: the national documents alone');
+  const either = await search('nurses', { province: ['QC', 'ON'] });
+  assert.equal(either.hits.length, 5, 'choices within a facet are alternatives (Nurses Network is in both)');
 });
 
 test('filters alone browse the index', async () => {

@@ -3,9 +3,18 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { hub, open, titles } from './helpers.mjs';
+import { evaluate, report, MRR_TARGET, QUERIES } from './suite.mjs';
 
 const out = hub();
 const { index } = await open(out);
+
+test(`the relevance suite: each of its ${QUERIES.length} queries finds its page in the top k; MRR at least ${MRR_TARGET}`, async () => {
+  assert.ok(QUERIES.length >= 40);
+  const r = await evaluate(index);
+  const failed = r.rows.filter((row) => !row.rank || row.rank > row.k);
+  assert.deepEqual(failed.map((row) => row.q), [], report(r));
+  assert.ok(r.mrr >= MRR_TARGET, report(r));
+});
 
 async function results(q, lang = 'en', filters = {}) {
   const r = await index.search(q, filters);
@@ -60,9 +69,12 @@ test('places and topics readers come with', async () => {
   assert.equal(loans[0].kind, 'programs');
 });
 
-test('Ontario items, by facet', async () => {
+test('Ontario items, by facet, with the national ones that apply there too', async () => {
   const r = await index.search('', { province: ['ON'], type: ['portals'] });
   const docs = await index.docs('en', r.hits);
   assert.ok(docs.some((d) => d.url === '/portals/ontario-workforce-matching-portal/'));
-  assert.ok(docs.every((d) => d.provinces.includes('ON') && d.kind === 'portals'));
+  assert.ok(docs.some((d) => d.url === '/portals/national-covid-19-volunteer-campaign/'));
+  assert.ok(docs.every((d) => (d.provinces.includes('ON') || d.provinces.includes('CA')) && d.kind === 'portals'));
+  const occupations = await index.search('', { province: ['ON'], type: ['occupations'] });
+  assert.equal(occupations.hits.length, 43, 'every occupation applies in Ontario');
 });

@@ -52,13 +52,8 @@ impl Views<'_> {
                     None,
                     vec![],
                 );
-                fact(
-                    lang.tr("field_portal_url")?,
-                    Some(url.clone()),
-                    Some(url.clone()),
-                    vec![],
-                );
-                action_url = Some(url.clone());
+                fact(lang.tr("field_portal_url")?, url.clone(), url.clone(), vec![]);
+                action_url = url.clone();
             }
             Details::Event(e) => {
                 let when = dates::span(e.start, e.end, tz, lang.code);
@@ -77,6 +72,7 @@ impl Views<'_> {
                         EventLanguage::En => "event_lang_en",
                         EventLanguage::Fr => "event_lang_fr",
                         EventLanguage::Bilingual => "event_lang_bilingual",
+                        EventLanguage::NotStated => "event_lang_not_stated",
                     };
                     fact(
                         lang.tr("field_event_language")?,
@@ -212,14 +208,16 @@ impl Views<'_> {
             "description": lang.cards[i].summary,
             "url": url,
             "startDate": schema_date(e.start, tz),
-            "eventAttendanceMode": match e.format {
-                Format::Online => "https://schema.org/OnlineEventAttendanceMode",
-                Format::InPerson => "https://schema.org/OfflineEventAttendanceMode",
-                Format::Hybrid => "https://schema.org/MixedEventAttendanceMode",
-            },
         });
+        let mode = match e.format {
+            Format::Online => Some("https://schema.org/OnlineEventAttendanceMode"),
+            Format::InPerson => Some("https://schema.org/OfflineEventAttendanceMode"),
+            Format::Hybrid => Some("https://schema.org/MixedEventAttendanceMode"),
+            Format::NotStated => None,
+        };
         let mut locations = Vec::new();
-        if let (Some(place), Format::InPerson | Format::Hybrid) = (&e.location, e.format) {
+        if let (Some(place), Format::InPerson | Format::Hybrid | Format::NotStated) = (&e.location, e.format)
+        {
             locations.push(serde_json::json!({"@type": "Place", "name": place, "address": place}));
         }
         if matches!(e.format, Format::Online | Format::Hybrid) {
@@ -227,6 +225,9 @@ impl Views<'_> {
             locations.push(serde_json::json!({"@type": "VirtualLocation", "url": online}));
         }
         if let Some(obj) = ld.as_object_mut() {
+            if let Some(mode) = mode {
+                obj.insert("eventAttendanceMode".into(), mode.into());
+            }
             if let Some(end) = e.end {
                 obj.insert("endDate".into(), schema_date(end, tz).into());
             }
@@ -239,12 +240,13 @@ impl Views<'_> {
                     serde_json::json!({"@type": "Organization", "name": host}),
                 );
             }
-            if let Some(l) = e.language {
-                let langs = match l {
-                    EventLanguage::En => serde_json::json!("en"),
-                    EventLanguage::Fr => serde_json::json!("fr"),
-                    EventLanguage::Bilingual => serde_json::json!(["en", "fr"]),
-                };
+            let langs = match e.language {
+                Some(EventLanguage::En) => Some(serde_json::json!("en")),
+                Some(EventLanguage::Fr) => Some(serde_json::json!("fr")),
+                Some(EventLanguage::Bilingual) => Some(serde_json::json!(["en", "fr"])),
+                Some(EventLanguage::NotStated) | None => None,
+            };
+            if let Some(langs) = langs {
                 obj.insert("inLanguage".into(), langs);
             }
         }

@@ -65,7 +65,8 @@ function lowerBound(list, x) {
 const HIGH = '\uffff';
 const WEIGHT = { exact: 1, prefix: 0.8, fuzzy: 0.55 };
 const MAX_EXPANSIONS = 64;
-const CODE_BONUS = 1e6, TITLE_BONUS = 1e5;
+// Tiers: an occupation's own code; a query that is a whole title; every word in the title.
+const CODE_BONUS = 1e6, TITLE_BONUS = 1e5, IN_TITLE_BONUS = 1e4;
 export const FACETS = ['type', 'province', 'status', 'lang', 'profession'];
 
 export class Index {
@@ -277,14 +278,16 @@ export class Index {
     }
     const scores = new Float64Array(n);
     for (const d of candidates) {
-      let s = 0, code = false, title = per.length > 0;
+      let s = 0, code = false, title = per.length > 0, inTitle = per.length > 0;
       for (const p of per) {
         s += p.score[d];
         code = code || (p.flags[d] & 2) !== 0;
-        title = title && (p.flags[d] & 1) !== 0 && p.tlen[d] <= per.length;
+        inTitle = inTitle && (p.flags[d] & 1) !== 0;
+        title = title && inTitle && p.tlen[d] <= per.length;
       }
       if (code) s += CODE_BONUS;
       if (title) s += TITLE_BONUS;
+      else if (inTitle) s += IN_TITLE_BONUS;
       scores[d] = s;
     }
     // Values within a facet are alternatives; facets narrow each other. Each facet's counts
@@ -296,9 +299,11 @@ export class Index {
       lang: (filters.lang || []).reduce((b, l) => b | (1 << m.languages.indexOf(l)), 0),
       profession: new Set((filters.profession || []).map((c) => m.professions.indexOf(c))),
     };
+    // National documents (occupations, items for all of Canada) apply in every province.
+    const national = 1 << m.provinces.indexOf('CA');
     const tests = [
       (d) => !want.type.size || want.type.has(f.kind[d]),
-      (d) => !want.province || (f.prov[d] & want.province) !== 0,
+      (d) => !want.province || (f.prov[d] & (want.province | national)) !== 0,
       (d) => !want.status.size || want.status.has(f.status[d]),
       (d) => !want.lang || (f.lang[d] & want.lang) !== 0,
       (d) => !want.profession.size || f.prof[d].some((o) => want.profession.has(o)),
@@ -307,7 +312,9 @@ export class Index {
       const hits = candidates.slice().sort((a, b) => scores[b] - scores[a] || a - b);
       return { hits, scores, counts: null, partial, words, terms: qs.map((q) => q.t) };
     }
-    const counts = { type: {}, province: {}, status: {}, lang: {}, profession: {} };
+    // province: what ticking each province would give (its own documents and the national
+    // ones); own: its own documents alone, so the page can fold away provinces with none.
+    const counts = { type: {}, province: {}, own: {}, status: {}, lang: {}, profession: {} };
     const bump = (facet, key) => { counts[facet][key] = (counts[facet][key] || 0) + 1; };
     const hits = [];
     for (const d of candidates) {
@@ -316,7 +323,13 @@ export class Index {
       if (misses > 1) continue;
       if (misses === 0) hits.push(d);
       if (miss < 0 || miss === 0) bump('type', m.kinds[f.kind[d]]);
-      if (miss < 0 || miss === 1) for (let p = 0; p < m.provinces.length; p++) if (f.prov[d] & (1 << p)) bump('province', m.provinces[p]);
+      if (miss < 0 || miss === 1) {
+        const pv = f.prov[d];
+        for (let p = 0; p < m.provinces.length; p++) {
+          if (pv & (1 << p)) bump('own', m.provinces[p]);
+          if (pv & ((1 << p) | national)) bump('province', m.provinces[p]);
+        }
+      }
       if ((miss < 0 || miss === 2) && f.status[d] > 0) bump('status', f.status[d] === 1 ? 'upcoming' : 'past');
       if (miss < 0 || miss === 3) m.languages.forEach((l, i) => { if (f.lang[d] & (1 << i)) bump('lang', l); });
       if (miss < 0 || miss === 4) for (const o of f.prof[d]) bump('profession', m.professions[o]);
@@ -410,6 +423,8 @@ function page(root) {
     for (const box of form.querySelectorAll('input[type=checkbox]')) {
       const n = counts ? counts[box.name][box.value] || 0 : null;
       box.parentElement.querySelector('.facet-count').textContent = n === null ? '' : `(${n})`;
+      // A province with nothing of its own (only national items) is folded away, unless chosen.
+      if (box.name === 'province') box.parentElement.hidden = !!counts && !box.checked && !counts.own[box.value];
     }
     for (const o of select.options) {
       const n = counts && o.value ? counts.profession[o.value] || 0 : null;
