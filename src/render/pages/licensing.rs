@@ -487,7 +487,11 @@ impl Views<'_> {
             .map(|p| self.pathway_link(lang, p))
             .collect();
         let phone_href = o.contacts.phone.as_deref().and_then(tel);
-        let url = format!("{}{}", self.cat.origin, lang.url(&format!("organizations/{}/", o.slug)));
+        let url = format!(
+            "{}{}",
+            self.cat.origin,
+            lang.url(&format!("organizations/{}/", o.slug))
+        );
         Ok(OrgView {
             title: o.title.clone(),
             abbreviation: o.abbreviation.clone(),
@@ -539,7 +543,10 @@ impl Views<'_> {
             .map(|p| HomeProfession {
                 title: p.title(lang.code).to_string(),
                 url: lang.url(&format!("pathways/#{}", p.slug)),
-                count: self.pathway_originals().filter(|w| w.profession == p.slug).count(),
+                count: self
+                    .pathway_originals()
+                    .filter(|w| w.profession == p.slug)
+                    .count(),
             })
             .filter(|p| p.count > 0)
             .collect()
@@ -564,7 +571,11 @@ impl Views<'_> {
             .collect();
         pathways.sort_by_key(|p| {
             (
-                self.cat.site.professions.iter().position(|x| x.slug == p.profession),
+                self.cat
+                    .site
+                    .professions
+                    .iter()
+                    .position(|x| x.slug == p.profession),
                 p.province.name(lang.code),
             )
         });
@@ -595,9 +606,7 @@ fn tel(phone: &str) -> Option<String> {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
-    let plain = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let plain = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     (plain && digits.len() >= 7).then_some(digits)
 }
 
