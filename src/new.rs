@@ -152,7 +152,8 @@ fn pathway_slug(slug: &str) -> Option<(String, &'static str)> {
 
 /// Writes a new organisation or pathway (`content/<folder>/<slug>.md`).
 fn new_licensing(root: &Path, folder: &str, title: &str) -> Result<PathBuf> {
-    let mut slug = slugify(title);
+    // A long title gives a slug of its first words (a file name has a limit, and so do slugs).
+    let mut slug = crate::content::shorten_slug(&slugify(title));
     let mut text = String::from("---\n");
     text.push_str(&format!("title: {}\n", yaml_string(title)));
     text.push_str("# Fields marked (required) must be filled in before the site builds.\n");
@@ -207,7 +208,7 @@ pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
             }
         },
     };
-    let slug = slugify(title);
+    let slug = crate::content::shorten_slug(&slugify(title));
     if kind.is_none() && !crate::content::parse::is_noc_code(title.trim()) {
         return Err(Error::Usage(
             "an occupation note is named by its NOC code: iehp new occupations 31301".to_string(),

@@ -69,7 +69,20 @@ pub fn is_scratch(name: &str) -> bool {
 /// What a path under `content/` is, or why it does not belong there. `None`: not content at all
 /// (a stray `.txt`, `site.yaml` itself), silently skipped. Pure; used by the watcher too.
 pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
-    let parts: Vec<&str> = rel_to_content.iter().filter_map(|p| p.to_str()).collect();
+    let Some(parts) = rel_to_content
+        .iter()
+        .map(|p| p.to_str())
+        .collect::<Option<Vec<&str>>>()
+    else {
+        // Not silently dropped: a name that is not UTF-8 cannot become a slug or a URL.
+        let shown = rel_to_content.to_string_lossy();
+        let looks_like_content = [".md", ".yaml", ".yml"].iter().any(|e| shown.ends_with(e));
+        return looks_like_content.then(|| {
+            Err(format!(
+                "the file name {shown:?} is not valid UTF-8 (� marks the bytes that are not); rename it with plain letters"
+            ))
+        });
+    };
     let file = *parts.last()?;
     if is_scratch(file) {
         return None;
@@ -256,6 +269,20 @@ mod tests {
     fn case(path: &str, expected: Option<Result<FileKind, ()>>) {
         let got = classify(Path::new(path)).map(|r| r.map_err(|_| ()));
         assert_eq!(got, expected, "{path}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_reported_not_dropped() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"events/caf\xe9.md");
+        let got = classify(Path::new(name));
+        let message = got.expect("reported").expect_err("a problem");
+        assert!(message.contains("not valid UTF-8"), "{message}");
+        assert_eq!(
+            classify(Path::new(std::ffi::OsStr::from_bytes(b"events/\xff.txt"))),
+            None
+        );
     }
 
     #[test]

@@ -33,6 +33,16 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
             "the file is not UTF-8 text; save it with UTF-8 encoding (most editors offer this under \"Save as\" or \"Encoding\")",
         )
     })?;
+    if let Some(at) = text.find('\0') {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        return Err(Problem::new(
+            line,
+            col,
+            "the file has a NUL character (byte 0) here, which is never text (it often comes with a paste from a PDF or a binary file); remove it",
+        ));
+    }
     if text.contains('\r') {
         Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
@@ -91,6 +101,13 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_byte_is_reported_where_it_is() {
+        let p = decode(b"---\ntitle: A\n---\nBody with a \0 in it\n").unwrap_err();
+        assert_eq!((p.line, p.col), (4, 13), "{}", p.message);
+        assert!(p.message.contains("NUL"), "{}", p.message);
+    }
 
     #[test]
     fn splits_lf_and_crlf_and_bom() {

@@ -232,11 +232,7 @@ pub fn item(
         SlugPos { line, col }
     };
     let slug = slug_field.clone().unwrap_or_else(|| stem.to_string());
-    if !super::is_safe_slug(&slug) {
-        let msg = format!(
-            "the slug {slug:?} must be lowercase letters, digits and dashes (e.g. {:?})",
-            markdown::slugify(&slug)
-        );
+    if let Some(msg) = super::slug_problem(&slug) {
         if slug_field.is_some() {
             f.error_at_value("slug", msg);
         } else {
