@@ -456,7 +456,7 @@ fn broken_files_get_a_message_not_a_panic() {
     bad(
         "content/events/empty.md",
         b"",
-        &["content/events/empty.md: the file is empty"],
+        &["content/events/empty.md:1:1: the file is empty"],
     );
     bad(
         "content/events/latin1.md",
@@ -1226,3 +1226,6 @@ mod publish;
 
 #[path = "cli/reliability.rs"]
 mod reliability;
+
+#[path = "cli/editors.rs"]
+mod editors;

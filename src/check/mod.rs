@@ -63,6 +63,10 @@ pub fn run(opts: &CheckOptions) -> Result<Findings> {
     let mut findings = checks(opts)?;
     // Values cut short by a comment are often why a field is missing or wrong: shown either way.
     findings.diagnostics.extend(comments::check(&opts.build.root));
+    // Files an editor put in content/ that the site never reads (a PDF, a `.markdown` file).
+    findings
+        .diagnostics
+        .extend(crate::content::discover::unused(&opts.build.root));
     findings.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.col, a.severity, &a.message)
             .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))

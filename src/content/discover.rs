@@ -179,11 +179,57 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 rel: rel_path,
                 abs,
             }),
-            Some(Err(message)) => diags.push(Diagnostic::error(rel_path, 0, 0, message)),
+            Some(Err(message)) => diags.push(Diagnostic::error(rel_path, 1, 1, message)),
         }
     }
     files.sort();
     (files, diags)
+}
+
+/// A warning for each file under `content/` that the site does not use (`flyer.pdf`,
+/// `photo.jpg`, `notes.markdown`): [`discover`] skips them without a word, and an editor who put
+/// one there expected it to appear somewhere. Hidden files, editors' leftovers and ignored files
+/// are left out, as everywhere.
+pub fn unused(root: &Path) -> Vec<Diagnostic> {
+    let content = root.join("content");
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        return diags;
+    }
+    let root_ignore = root_gitignore(root);
+    for entry in walk_builder(&content)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build()
+        .flatten()
+    {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.path();
+        if root_ignore.matched_path_or_any_parents(abs, false).is_ignore() {
+            continue;
+        }
+        let Ok(in_content) = abs.strip_prefix(&content) else {
+            continue;
+        };
+        let name = in_content.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if in_content == Path::new(super::SITE_FILE.trim_start_matches("content/"))
+            || is_scratch(name)
+            || classify(in_content).is_some()
+        {
+            continue;
+        }
+        let message = match name.rsplit_once('.') {
+            Some((stem, "markdown" | "mdown" | "mkd" | "MD" | "Md")) => format!(
+                "the site does not use this file: only files ending in .md are read; rename it {stem}.md to publish it"
+            ),
+            _ => "the site does not use this file: content/ holds .md items and content/data/*.yaml; \
+                  images and documents here are not published (link to where they are published instead)"
+                .to_string(),
+        };
+        diags.push(Diagnostic::warning(rel(root, abs), 0, 0, message));
+    }
+    diags
 }
 
 /// The walk over `content/`, with explicit options so a build is the same inside or outside a
@@ -332,6 +378,30 @@ mod tests {
         case("events/4913", None);
         case("events/summit.md.tmp", None);
         case("events/summit.md___jb_tmp___", None);
+    }
+
+    #[test]
+    fn unused_files_are_listed_and_used_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "content/site.yaml",
+            "content/events/a.md",
+            "content/events/flyer.pdf",
+            "content/events/b.markdown",
+            "content/events/a.md~",
+            "content/events/.hidden",
+            "content/data/noc.yaml",
+            "content/pages/logo.jpg",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let got: Vec<String> = unused(root).iter().map(|d| d.to_string()).collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[0].starts_with("content/events/b.markdown: warning: the site does not use this file: only files ending in .md are read; rename it b.md"));
+        assert!(got[1].starts_with("content/events/flyer.pdf: warning: the site does not use this file"));
+        assert!(got[2].starts_with("content/pages/logo.jpg: warning:"));
     }
 
     #[test]

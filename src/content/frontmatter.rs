@@ -62,8 +62,8 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::new(
-            0,
-            0,
+            1,
+            1,
             "the file is empty; it needs front matter between two --- lines (try `iehp new`)",
         ));
     }
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn problems() {
-        assert_eq!(split("  \n").unwrap_err().line, 0);
+        assert_eq!(split("  \n").unwrap_err().line, 1);
         assert_eq!(split("title: A\n").unwrap_err().line, 1);
         assert!(
             split("---\ntitle: A\nbody")
