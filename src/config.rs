@@ -155,7 +155,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     let theme = f.opt_str("theme").unwrap_or_else(|| "default".to_string());
-    if !crate::content::is_safe_slug(&theme) {
+    if !crate::schema::is_safe_slug(&theme) {
         f.error_at_value(
             "theme",
             "expected a folder name under themes/ (letters, digits, dashes)",

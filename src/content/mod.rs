@@ -48,16 +48,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "404",
 ];
 
-/// Lowercase ASCII letters, digits and single dashes inside: safe as one URL and path segment.
-pub fn is_safe_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 120
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-}
+pub use crate::schema::is_safe_slug;
 
 pub const SITE_FILE: &str = "content/site.yaml";
 

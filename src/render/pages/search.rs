@@ -9,6 +9,7 @@ use super::Views;
 use crate::catalog::{Lang, SearchKind, occupation_title};
 use crate::content::model::Province;
 use crate::error::{Error, Result};
+use crate::urls;
 
 /// One choice of a facet: the value in the URL and its label.
 #[derive(Debug, Clone, Serialize)]
@@ -147,21 +148,21 @@ fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
     let mut browse = vec![
         BrowseLink {
             label: lang.tr("search_browse_professions")?,
-            url: lang.url("occupations/"),
+            url: lang.url(urls::OCCUPATIONS),
         },
         BrowseLink {
             label: lang.tr("search_browse_provinces")?,
-            url: lang.url("provinces/"),
+            url: lang.url(urls::PROVINCES),
         },
     ];
     for kind in ["portals", "events", "members", "programs"] {
         browse.push(BrowseLink {
             label: kind_label(lang, kind)?,
-            url: lang.url(&format!("{kind}/")),
+            url: lang.url(&urls::collection(kind)),
         });
     }
     Ok(SearchView {
-        action: lang.url("search/"),
+        action: lang.url(urls::SEARCH),
         manifest,
         facets,
         professions,
