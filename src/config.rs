@@ -38,13 +38,6 @@ pub struct Localized {
 }
 
 impl Localized {
-    pub fn plain(s: &str) -> Self {
-        Self {
-            en: s.to_string(),
-            fr: None,
-        }
-    }
-
     pub fn get(&self, lang: &str) -> &str {
         match (lang, &self.fr) {
             ("fr", Some(fr)) => fr,

@@ -13,14 +13,14 @@ use crate::urls;
 
 /// One choice of a facet: the value in the URL and its label.
 #[derive(Debug, Clone, Serialize)]
-pub struct FacetOption {
+pub(crate) struct FacetOption {
     pub value: String,
     pub label: String,
 }
 
 /// One group of checkboxes: `name` is the URL parameter.
 #[derive(Debug, Clone, Serialize)]
-pub struct Facet {
+pub(crate) struct Facet {
     pub name: String,
     pub legend: String,
     pub options: Vec<FacetOption>,
@@ -28,19 +28,19 @@ pub struct Facet {
 
 /// A string the client shows, handed over as a `data-t-<key>` attribute.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClientString {
+pub(crate) struct ClientString {
     pub key: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BrowseLink {
+pub(crate) struct BrowseLink {
     pub label: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SearchView {
+pub(crate) struct SearchView {
     /// The form's action: this language's search page.
     pub action: String,
     /// Site-relative URL of the index manifest.
