@@ -113,5 +113,8 @@ pub struct NewArgs {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    crate::schema::parse_date(s).ok_or_else(|| format!("expected a date like 2025-06-26, found {s:?}"))
+    crate::schema::parse_date(s).ok_or_else(|| {
+        crate::schema::impossible_date(s)
+            .unwrap_or_else(|| format!("expected a date like 2025-06-26, found {s:?}"))
+    })
 }

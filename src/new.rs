@@ -152,7 +152,8 @@ fn pathway_slug(slug: &str) -> Option<(String, &'static str)> {
 
 /// Writes a new organisation or pathway (`content/<folder>/<slug>.md`).
 fn new_licensing(root: &Path, folder: &str, title: &str) -> Result<PathBuf> {
-    let mut slug = slugify(title);
+    // A long title gives a slug of its first words (a file name has a limit, and so do slugs).
+    let mut slug = crate::content::shorten_slug(&slugify(title));
     let mut text = String::from("---\n");
     text.push_str(&format!("title: {}\n", yaml_string(title)));
     text.push_str("# Fields marked (required) must be filled in before the site builds.\n");
@@ -183,6 +184,7 @@ fn new_licensing(root: &Path, folder: &str, title: &str) -> Result<PathBuf> {
     if path.exists() {
         return Err(Error::Usage(format!("{} already exists", rel.display())));
     }
+    let mut text = comments_on_own_lines(&text);
     text.push_str("---\n\nNotes in Markdown (optional): what to check with the source, in plain words.\n");
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
@@ -207,7 +209,7 @@ pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
             }
         },
     };
-    let slug = slugify(title);
+    let slug = crate::content::shorten_slug(&slugify(title));
     if kind.is_none() && !crate::content::parse::is_noc_code(title.trim()) {
         return Err(Error::Usage(
             "an occupation note is named by its NOC code: iehp new occupations 31301".to_string(),
@@ -241,12 +243,40 @@ pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
             text.push_str(fields(None));
         }
     }
+    let mut text = comments_on_own_lines(&text);
     text.push_str("---\n\nWrite the text here, in Markdown. Use ## for headings.\n");
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
     fs::write_new(&path, text.as_bytes())?;
     Ok(rel)
+}
+
+/// Puts the help comment of each field (`start:   # (required) a date`) on a line of its own
+/// above it: after a value, ` #` is what `iehp check` warns about (a value cut short), so an
+/// editor filling in `start: 2026-04-02` beside its comment would get a warning for nothing.
+fn comments_on_own_lines(front: &str) -> String {
+    let mut out = String::with_capacity(front.len() + 64);
+    for line in front.lines() {
+        let field = !line.starts_with([' ', '#', '-']) && line.contains(':');
+        // A quoted value (the title) may hold ` #` itself: look only after its closing quote.
+        let value = line.split_once(':').map_or("", |(_, v)| v.trim_start());
+        let from = if value.starts_with('"') {
+            line.rfind('"').unwrap_or(0)
+        } else {
+            0
+        };
+        match line[from..].find(" #").map(|i| i + from) {
+            Some(i) if field => {
+                out.push_str(line[i..].trim_start());
+                out.push('\n');
+                out.push_str(line[..i].trim_end());
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A title as a double-quoted YAML string, so colons and quotes in it are safe.
@@ -258,6 +288,16 @@ fn yaml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_comments_sit_above_their_fields() {
+        assert_eq!(
+            comments_on_own_lines(
+                "---\ntitle: \"Webinar #3\"\nlanguage: en      # en or fr\nstart:   # (required) a date\ntags: []  # words\n"
+            ),
+            "---\ntitle: \"Webinar #3\"\n# en or fr\nlanguage: en\n# (required) a date\nstart:\n# words\ntags: []\n"
+        );
+    }
 
     #[test]
     fn pathway_names() {

@@ -34,6 +34,52 @@ pub fn parse_date(s: &str) -> Option<Date> {
     s.parse::<Date>().ok()
 }
 
+/// Why a value shaped like a date (`2025-02-30`, also the date part of a date-time) is no date at
+/// all: "2025 has no February 30", "there is no month 13". `None` when it is a real date or not
+/// shaped like one (the caller then says what a date looks like).
+pub fn impossible_date(s: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let s = s.trim();
+    let b = s.as_bytes();
+    let shaped = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| b[i].is_ascii_digit())
+        && (b.len() == 10 || matches!(b[10], b'T' | b't' | b' '));
+    if !shaped {
+        return None;
+    }
+    let year: i16 = s[..4].parse().ok()?;
+    let month: i8 = s[5..7].parse().ok()?;
+    let day: i8 = s[8..10].parse().ok()?;
+    if !(1..=12).contains(&month) {
+        return Some(format!(
+            "there is no month {month} (in {s:?}); months go from 01 to 12"
+        ));
+    }
+    let name = MONTHS[(month - 1) as usize];
+    let last = Date::new(year, month, 1).ok()?.days_in_month();
+    if day < 1 || day > last {
+        return Some(format!(
+            "{year} has no {name} {day} (in {s:?}); {name} {year} has {last} days"
+        ));
+    }
+    None
+}
+
 pub fn parse_moment(s: &str) -> Option<Moment> {
     let s = s.trim();
     if let Some(d) = parse_date(s) {
@@ -125,6 +171,16 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
+        // A field written with no value (as `iehp new` leaves them) is reported on its own line.
+        if self.map.iter().any(|(k, _)| k == key) {
+            let (line, col) = self.at(self.index.key(key));
+            self.push(
+                line,
+                col,
+                format!("field \"{key}\" is empty: fill it in (required)"),
+            );
+            return;
+        }
         let (line, col) = self.at(self.index.start);
         self.push(line, col, format!("missing required field \"{key}\""));
     }
@@ -214,7 +270,11 @@ impl<'a> Fields<'a> {
         match node.scalar_text().as_deref().and_then(parse_date) {
             Some(d) => Some(d),
             None => {
-                self.error_at_value(key, format!("expected {DATE_HINT}, found {}", node.describe()));
+                let message = match node.scalar_text().as_deref().and_then(impossible_date) {
+                    Some(why) => why,
+                    None => format!("expected {DATE_HINT}, found {}", node.describe()),
+                };
+                self.error_at_value(key, message);
                 None
             }
         }
@@ -231,7 +291,11 @@ impl<'a> Fields<'a> {
         match node.scalar_text().as_deref().and_then(parse_moment) {
             Some(m) => Some(m),
             None => {
-                self.error_at_value(key, format!("expected {MOMENT_HINT}, found {}", node.describe()));
+                let message = match node.scalar_text().as_deref().and_then(impossible_date) {
+                    Some(why) => why,
+                    None => format!("expected {MOMENT_HINT}, found {}", node.describe()),
+                };
+                self.error_at_value(key, message);
                 None
             }
         }
@@ -297,7 +361,16 @@ impl<'a> Fields<'a> {
         }
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let mut msg = format!("expected one of {}, found {word:?}", names.join(", "));
-        if let Some(s) = suggest(&word.to_lowercase(), names.iter().copied()) {
+        let province = (key == "province")
+            .then(|| crate::content::model::Province::from_name(word))
+            .flatten();
+        if let Some(p) = province {
+            msg.push_str(&format!(
+                " (did you mean `{}`? that is {}'s code)",
+                p.code(),
+                p.name("en")
+            ));
+        } else if let Some(s) = suggest(&word.to_lowercase(), names.iter().copied()) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));
         }
         match item {
@@ -366,10 +439,13 @@ pub fn suggest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// The longest slug: a file name and URL segment every file system and browser takes.
+pub const MAX_SLUG: usize = 120;
+
 /// Lowercase ASCII letters, digits and single dashes inside: safe as one URL and path segment.
 pub fn is_safe_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 120
+        && s.len() <= MAX_SLUG
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
@@ -381,6 +457,66 @@ pub fn is_safe_slug(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::yaml::{index_mapping, parse};
+
+    #[test]
+    fn impossible_dates_are_called_impossible() {
+        assert_eq!(
+            impossible_date("2025-02-30").unwrap(),
+            "2025 has no February 30 (in \"2025-02-30\"); February 2025 has 28 days"
+        );
+        assert!(impossible_date("2024-02-29").is_none());
+        assert!(
+            impossible_date("2023-02-29")
+                .unwrap()
+                .starts_with("2023 has no February 29")
+        );
+        assert!(
+            impossible_date("2025-04-31T10:00:00-04:00")
+                .unwrap()
+                .starts_with("2025 has no April 31")
+        );
+        assert!(
+            impossible_date("2025-13-01")
+                .unwrap()
+                .starts_with("there is no month 13")
+        );
+        assert!(
+            impossible_date("2025-06-00")
+                .unwrap()
+                .starts_with("2025 has no June 0")
+        );
+        for not_shaped in ["next tuesday", "2025-6-1", "2025", "2025-06"] {
+            assert!(impossible_date(not_shaped).is_none(), "{not_shaped}");
+        }
+        let out = read("title: x\nstart: 2025-02-30\n", |f| {
+            f.req_str("title");
+            f.req_date("start");
+        });
+        assert_eq!(
+            out,
+            [
+                "x.md:3:8: field \"start\": 2025 has no February 30 (in \"2025-02-30\"); February 2025 has 28 days"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_required_fields_are_reported_at_their_own_lines() {
+        let out = read("title: x\nsource:\nreviewed:   # a date\n", |f| {
+            f.req_str("title");
+            f.req_str("source");
+            f.req_date("reviewed");
+            f.req_str("operator");
+        });
+        assert_eq!(
+            out,
+            [
+                "x.md:3:1: field \"source\" is empty: fill it in (required)",
+                "x.md:4:1: field \"reviewed\" is empty: fill it in (required)",
+                "x.md:2:1: missing required field \"operator\"",
+            ]
+        );
+    }
 
     fn read(text: &str, f: impl FnOnce(&mut Fields)) -> Vec<String> {
         let Node::Map(map) = parse(text).unwrap() else {

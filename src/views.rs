@@ -323,5 +323,7 @@ pub struct DrawView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SitemapUrl {
     pub loc: String,
+    /// The date the page's facts are from (`reviewed`), for item pages.
+    pub lastmod: Option<String>,
     pub alternates: Vec<Alternate>,
 }

@@ -55,8 +55,13 @@ pub struct SyntaxError {
 /// limits and come back as a `SyntaxError`, never a hang.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        let (mut line, mut col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
         let message = e.to_string();
+        // serde_yaml places a duplicate key at the start of its mapping; the editor needs the
+        // line where it is written a second time.
+        if let Some(at) = duplicate_key_position(text, &message) {
+            (line, col) = at;
+        }
         // serde_yaml appends " at line X column Y"; the position is reported separately.
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -69,6 +74,28 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         SyntaxError { line, col, message }
     })?;
     convert(value)
+}
+
+/// Where the key a "duplicate entry with key" error names is written the second time at the
+/// indentation of its first use (1-based line and column).
+fn duplicate_key_position(text: &str, message: &str) -> Option<(usize, usize)> {
+    let rest = message.split("duplicate entry with key ").nth(1)?;
+    let key = rest.strip_prefix('"')?.split('"').next()?;
+    let mut first_indent = None;
+    for (n, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim_start().trim_start_matches("- ");
+        let named = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
+        if !named.iter().any(|k| body.starts_with(k.as_str())) {
+            continue;
+        }
+        match first_indent {
+            None => first_indent = Some(indent),
+            Some(i) if i == indent => return Some((n + 1, indent + 1)),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// Plain-language advice for the YAML mistakes editors make most.
@@ -459,6 +486,19 @@ pub fn cut_values(text: &str) -> Vec<CutValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_key_is_reported_at_its_second_use() {
+        let e = parse("title: A\nsummary: B\nlist:\n  - title: x\ntitle: C\n").unwrap_err();
+        assert_eq!((e.line, e.col), (5, 1), "{}", e.message);
+        assert!(
+            e.message.contains("each field may appear only once"),
+            "{}",
+            e.message
+        );
+        let nested = parse("outer:\n  a: 1\n  b: 2\n  a: 3\n").unwrap_err();
+        assert_eq!((nested.line, nested.col), (4, 3), "{}", nested.message);
+    }
 
     #[test]
     fn values_cut_short_by_a_comment_are_found() {

@@ -494,7 +494,7 @@ fn broken_files_get_a_message_not_a_panic() {
     bad(
         "content/events/empty.md",
         b"",
-        &["content/events/empty.md: the file is empty"],
+        &["content/events/empty.md:1:1: the file is empty"],
     );
     bad(
         "content/events/latin1.md",
@@ -858,6 +858,45 @@ fn check_passes_a_clean_site_and_strict_fails_on_warnings() {
 }
 
 #[test]
+fn check_notes_each_item_with_no_french_version_and_counts_them() {
+    let site = Site::fixture("valid");
+    let text = stdout(&site.iehp(&["check", "--now", NOW]));
+    assert!(
+        text.contains("content/members/nurses-network.md:1:1: note: no version in French: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("add 31301.fr.md beside it"),
+        "an occupation note counts too:\n{text}"
+    );
+    let before = text
+        .lines()
+        .filter(|l| l.contains("note: no version in French"))
+        .count();
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("; {before} files with no version in another language")),
+        "{text}"
+    );
+    site.write(
+        "content/members/nurses-network.fr.md",
+        std::fs::read_to_string(site.root().join("content/members/nurses-network.md")).unwrap(),
+    );
+    let text = stdout(&site.iehp(&["check", "--now", NOW]));
+    assert!(
+        !text.contains("nurses-network.md:1:1: note: no version"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with(&format!(
+            "; {} files with no version in another language",
+            before - 1
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn check_warns_when_a_hash_cuts_a_value_short() {
     let site = Site::fixture("valid");
     site.write(
@@ -1188,3 +1227,6 @@ mod publish;
 
 #[path = "cli/reliability.rs"]
 mod reliability;
+
+#[path = "cli/editors.rs"]
+mod editors;

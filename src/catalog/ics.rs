@@ -91,9 +91,15 @@ pub fn event_block(e: &Event) -> String {
         match e.when {
             When::Days { first, last } => {
                 line("DTSTART;VALUE=DATE", &date(first));
-                // DTEND of an all-day event is the day after its last day (exclusive).
-                let after = last.tomorrow().unwrap_or(last);
-                line("DTEND;VALUE=DATE", &date(after));
+                // DTEND of an all-day event is the day after its last day (exclusive). After
+                // 9999-12-31 there is none: the length is given instead.
+                match last.tomorrow() {
+                    Ok(after) => line("DTEND;VALUE=DATE", &date(after)),
+                    Err(_) => {
+                        let days = first.until(last).map_or(0, |s| s.get_days()) + 1;
+                        line("DURATION", &format!("P{days}D"));
+                    }
+                }
             }
             When::Times { start, end } => {
                 line("DTSTART", &utc(start));
@@ -216,6 +222,17 @@ mod tests {
             "SUMMARY:{}",
             text(&"Symposium pour les médecins formés à l’étranger ".repeat(6))
         )));
+    }
+
+    #[test]
+    fn an_event_on_the_last_day_there_is_has_a_length_not_an_end_equal_to_its_start() {
+        let out = write(&calendar(vec![event(When::Days {
+            first: "9999-12-30".parse().unwrap(),
+            last: "9999-12-31".parse().unwrap(),
+        })]));
+        assert!(out.contains("DTSTART;VALUE=DATE:99991230\r\n"), "{out}");
+        assert!(out.contains("DURATION:P2D\r\n"), "{out}");
+        assert!(!out.contains("DTEND"), "{out}");
     }
 
     #[test]

@@ -49,6 +49,24 @@ impl SiteIndex {
         urls::of_output_file(&self.base_path, out_path)
     }
 
+    /// The page whose address is closest to `wanted` (a misspelt slug, a missing or extra
+    /// letter, a transposition), when one is close enough to be a likely meaning.
+    fn nearest_page(&self, wanted: &str) -> Option<String> {
+        let wanted = if wanted.ends_with('/') {
+            wanted.to_string()
+        } else {
+            format!("{wanted}/")
+        };
+        self.files
+            .iter()
+            .filter(|f| f.ends_with("index.html"))
+            .map(|f| self.url_of(f))
+            .map(|url| (strsim::normalized_damerau_levenshtein(&wanted, &url), url))
+            .filter(|(score, _)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+            .map(|(_, url)| url)
+    }
+
     /// Resolves `href` as found on the page at `page_url`. `Ok(None)`: not a link into this
     /// site (another host, mailto:, ...). `Err(reason)`: it points into the site and breaks.
     pub fn resolve(&self, page_url: &str, href: &str) -> Result<Option<String>, String> {
@@ -86,7 +104,11 @@ impl SiteIndex {
             format!("{rel}/index.html")
         };
         if !self.files.contains(&target) {
-            return Err("no such page or file in the built site".to_string());
+            let mut reason = "no such page or file in the built site".to_string();
+            if let Some(near) = self.nearest_page(&absolute) {
+                reason.push_str(&format!(" (did you mean {near}?)"));
+            }
+            return Err(reason);
         }
         if let Some(fragment) = fragment.filter(|f| !f.is_empty())
             && let Some(ids) = self.ids.get(&target)
@@ -348,6 +370,28 @@ mod tests {
             idx.links.insert(p.to_string(), links);
         }
         idx
+    }
+
+    #[test]
+    fn near_miss_links_get_a_suggestion() {
+        let idx = index(&[
+            ("index.html", ""),
+            ("events/job-fair-spring-2026/index.html", ""),
+            ("events/index.html", ""),
+            ("fr/events/job-fair-spring-2026/index.html", ""),
+        ]);
+        assert_eq!(
+            idx.resolve("/", "/events/job-fiar-spring-2026/").unwrap_err(),
+            "no such page or file in the built site (did you mean /events/job-fair-spring-2026/?)"
+        );
+        assert_eq!(
+            idx.resolve("/", "/events/job-fair-spring-2026").map(|_| ()),
+            Ok(())
+        );
+        assert_eq!(
+            idx.resolve("/", "/programs/bridging/").unwrap_err(),
+            "no such page or file in the built site"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod editorial;
 pub mod external;
 pub mod licensing;
 pub mod links;
+pub mod translations;
 
 use std::path::PathBuf;
 
@@ -62,6 +63,10 @@ pub fn run(opts: &CheckOptions) -> Result<Findings> {
     let mut findings = checks(opts)?;
     // Values cut short by a comment are often why a field is missing or wrong: shown either way.
     findings.diagnostics.extend(comments::check(&opts.build.root));
+    // Files an editor put in content/ that the site never reads (a PDF, a `.markdown` file).
+    findings
+        .diagnostics
+        .extend(crate::content::discover::unused(&opts.build.root));
     findings.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.col, a.severity, &a.message)
             .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
@@ -105,6 +110,7 @@ fn checks(opts: &CheckOptions) -> Result<Findings> {
     findings
         .diagnostics
         .extend(licensing::check(&loaded.site, loaded.now));
+    findings.diagnostics.extend(translations::check(&loaded.site));
     if opts.external {
         let cache = opts
             .cache
@@ -142,6 +148,17 @@ pub fn report(findings: &Findings, format: Format) -> String {
         Some(pages) => format!("{counts}; {pages} pages checked"),
         None => format!("{counts}; the site did not build"),
     };
+    let untranslated = findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Note && d.message.starts_with(translations::MISSING))
+        .count();
+    if untranslated > 0 {
+        summary.push_str(&format!(
+            "; {} with no version in another language",
+            plural(untranslated, "file")
+        ));
+    }
     if findings.hidden > 0 {
         summary.push_str(&format!(
             " ({} warnings and notes about other files not shown)",

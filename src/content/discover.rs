@@ -69,7 +69,20 @@ pub fn is_scratch(name: &str) -> bool {
 /// What a path under `content/` is, or why it does not belong there. `None`: not content at all
 /// (a stray `.txt`, `site.yaml` itself), silently skipped. Pure; used by the watcher too.
 pub fn classify(rel_to_content: &Path) -> Option<Result<FileKind, String>> {
-    let parts: Vec<&str> = rel_to_content.iter().filter_map(|p| p.to_str()).collect();
+    let Some(parts) = rel_to_content
+        .iter()
+        .map(|p| p.to_str())
+        .collect::<Option<Vec<&str>>>()
+    else {
+        // Not silently dropped: a name that is not UTF-8 cannot become a slug or a URL.
+        let shown = rel_to_content.to_string_lossy();
+        let looks_like_content = [".md", ".yaml", ".yml"].iter().any(|e| shown.ends_with(e));
+        return looks_like_content.then(|| {
+            Err(format!(
+                "the file name {shown:?} is not valid UTF-8 (� marks the bytes that are not); rename it with plain letters"
+            ))
+        });
+    };
     let file = *parts.last()?;
     if is_scratch(file) {
         return None;
@@ -166,11 +179,57 @@ pub fn discover(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 rel: rel_path,
                 abs,
             }),
-            Some(Err(message)) => diags.push(Diagnostic::error(rel_path, 0, 0, message)),
+            Some(Err(message)) => diags.push(Diagnostic::error(rel_path, 1, 1, message)),
         }
     }
     files.sort();
     (files, diags)
+}
+
+/// A warning for each file under `content/` that the site does not use (`flyer.pdf`,
+/// `photo.jpg`, `notes.markdown`): [`discover`] skips them without a word, and an editor who put
+/// one there expected it to appear somewhere. Hidden files, editors' leftovers and ignored files
+/// are left out, as everywhere.
+pub fn unused(root: &Path) -> Vec<Diagnostic> {
+    let content = root.join("content");
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        return diags;
+    }
+    let root_ignore = root_gitignore(root);
+    for entry in walk_builder(&content)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build()
+        .flatten()
+    {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.path();
+        if root_ignore.matched_path_or_any_parents(abs, false).is_ignore() {
+            continue;
+        }
+        let Ok(in_content) = abs.strip_prefix(&content) else {
+            continue;
+        };
+        let name = in_content.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if in_content == Path::new(super::SITE_FILE.trim_start_matches("content/"))
+            || is_scratch(name)
+            || classify(in_content).is_some()
+        {
+            continue;
+        }
+        let message = match name.rsplit_once('.') {
+            Some((stem, "markdown" | "mdown" | "mkd" | "MD" | "Md")) => format!(
+                "the site does not use this file: only files ending in .md are read; rename it {stem}.md to publish it"
+            ),
+            _ => "the site does not use this file: content/ holds .md items and content/data/*.yaml; \
+                  images and documents here are not published (link to where they are published instead)"
+                .to_string(),
+        };
+        diags.push(Diagnostic::warning(rel(root, abs), 0, 0, message));
+    }
+    diags
 }
 
 /// The walk over `content/`, with explicit options so a build is the same inside or outside a
@@ -258,6 +317,20 @@ mod tests {
         assert_eq!(got, expected, "{path}");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_reported_not_dropped() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"events/caf\xe9.md");
+        let got = classify(Path::new(name));
+        let message = got.expect("reported").expect_err("a problem");
+        assert!(message.contains("not valid UTF-8"), "{message}");
+        assert_eq!(
+            classify(Path::new(std::ffi::OsStr::from_bytes(b"events/\xff.txt"))),
+            None
+        );
+    }
+
     #[test]
     fn classify_paths() {
         let item = |c, s: &str, l: Option<&str>| {
@@ -305,6 +378,30 @@ mod tests {
         case("events/4913", None);
         case("events/summit.md.tmp", None);
         case("events/summit.md___jb_tmp___", None);
+    }
+
+    #[test]
+    fn unused_files_are_listed_and_used_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "content/site.yaml",
+            "content/events/a.md",
+            "content/events/flyer.pdf",
+            "content/events/b.markdown",
+            "content/events/a.md~",
+            "content/events/.hidden",
+            "content/data/noc.yaml",
+            "content/pages/logo.jpg",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let got: Vec<String> = unused(root).iter().map(|d| d.to_string()).collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[0].starts_with("content/events/b.markdown: warning: the site does not use this file: only files ending in .md are read; rename it b.md"));
+        assert!(got[1].starts_with("content/events/flyer.pdf: warning: the site does not use this file"));
+        assert!(got[2].starts_with("content/pages/logo.jpg: warning:"));
     }
 
     #[test]

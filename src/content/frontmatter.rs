@@ -33,6 +33,16 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
             "the file is not UTF-8 text; save it with UTF-8 encoding (most editors offer this under \"Save as\" or \"Encoding\")",
         )
     })?;
+    if let Some(at) = text.find('\0') {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        return Err(Problem::new(
+            line,
+            col,
+            "the file has a NUL character (byte 0) here, which is never text (it often comes with a paste from a PDF or a binary file); remove it",
+        ));
+    }
     if text.contains('\r') {
         Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
@@ -52,8 +62,8 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::new(
-            0,
-            0,
+            1,
+            1,
             "the file is empty; it needs front matter between two --- lines (try `iehp new`)",
         ));
     }
@@ -93,6 +103,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_nul_byte_is_reported_where_it_is() {
+        let p = decode(b"---\ntitle: A\n---\nBody with a \0 in it\n").unwrap_err();
+        assert_eq!((p.line, p.col), (4, 13), "{}", p.message);
+        assert!(p.message.contains("NUL"), "{}", p.message);
+    }
+
+    #[test]
     fn splits_lf_and_crlf_and_bom() {
         for input in [
             &b"---\ntitle: A\n---\nBody\n"[..],
@@ -116,7 +133,7 @@ mod tests {
 
     #[test]
     fn problems() {
-        assert_eq!(split("  \n").unwrap_err().line, 0);
+        assert_eq!(split("  \n").unwrap_err().line, 1);
         assert_eq!(split("title: A\n").unwrap_err().line, 1);
         assert!(
             split("---\ntitle: A\nbody")

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod store;
+pub mod translations;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -48,7 +49,39 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "404",
 ];
 
-pub use crate::schema::is_safe_slug;
+pub use crate::schema::{MAX_SLUG, is_safe_slug};
+
+/// `slug` cut to at most [`MAX_SLUG`] characters, at a dash when there is one to cut at (a long
+/// title gives a slug of its first words).
+pub fn shorten_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    // Slugs are ASCII: any byte index is a character boundary.
+    let head = &slug[..MAX_SLUG];
+    let cut = if slug.as_bytes()[MAX_SLUG] == b'-' {
+        head
+    } else {
+        head.rsplit_once('-').map_or(head, |(h, _)| h)
+    };
+    cut.trim_end_matches('-').to_string()
+}
+
+/// The problem with a slug, if it has one, with a slug that would do.
+pub fn slug_problem(slug: &str) -> Option<String> {
+    if is_safe_slug(slug) {
+        return None;
+    }
+    let suggestion = shorten_slug(&markdown::slugify(slug));
+    Some(if slug.len() > MAX_SLUG && suggestion != slug {
+        format!(
+            "the slug is {} characters long; the longest is {MAX_SLUG} (e.g. {suggestion:?})",
+            slug.len()
+        )
+    } else {
+        format!("the slug {slug:?} must be lowercase letters, digits and dashes (e.g. {suggestion:?})")
+    })
+}
 
 pub const SITE_FILE: &str = "content/site.yaml";
 
@@ -200,6 +233,7 @@ fn assemble<'p>(
         }
     }
     check_slugs(&items, config, &mut diags);
+    translations::check_facts(&items, config.default_language(), &mut diags);
     check_note_duplicates(&notes, &mut diags);
 
     if diags.iter().any(Diagnostic::is_error) {
@@ -491,6 +525,21 @@ fn check_note_duplicates(notes: &[OccupationNote], diags: &mut Vec<Diagnostic>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_slugs_are_cut_at_a_dash_and_told_their_length() {
+        let long = "word-".repeat(40) + "end";
+        let short = shorten_slug(&long);
+        assert!(short.len() <= MAX_SLUG && is_safe_slug(&short), "{short}");
+        assert!(short.ends_with("word"), "{short}");
+        let msg = slug_problem(&long).unwrap();
+        assert!(msg.contains("203 characters long; the longest is 120"), "{msg}");
+        assert!(msg.contains(&format!("{short:?}")), "{msg}");
+        assert!(!msg.contains(&format!("{long:?}")), "not offered itself: {msg}");
+        assert_eq!(shorten_slug(&"a".repeat(130)), "a".repeat(120));
+        assert!(slug_problem("Bad Slug").unwrap().contains("\"bad-slug\""));
+        assert_eq!(slug_problem("fine-slug"), None);
+    }
 
     #[test]
     fn safe_slugs() {

@@ -119,6 +119,40 @@ impl Province {
         if lang == "fr" { fr } else { en }
     }
 
+    /// The province or territory a name in English or French stands for (`Ontario`, `québec`,
+    /// `Colombie-Britannique`, `PEI`), ignoring case, accents, hyphens and extra spaces.
+    pub fn from_name(name: &str) -> Option<Province> {
+        fn fold(s: &str) -> String {
+            use unicode_normalization::UnicodeNormalization;
+            s.nfd()
+                .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '-')
+                .map(|c| if c == '-' { ' ' } else { c.to_ascii_lowercase() })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        let wanted = fold(name);
+        if wanted.is_empty() {
+            return None;
+        }
+        let extra: &[(&str, Province)] = &[
+            ("pei", Province::PE),
+            ("canada", Province::CA),
+            ("national", Province::CA),
+            ("nationwide", Province::CA),
+            ("newfoundland", Province::NL),
+            ("labrador", Province::NL),
+            ("nwt", Province::NT),
+            ("yukon territory", Province::YT),
+        ];
+        Self::ALL
+            .iter()
+            .find(|p| fold(p.name("en")) == wanted || fold(p.name("fr")) == wanted)
+            .copied()
+            .or_else(|| extra.iter().find(|(n, _)| *n == wanted).map(|(_, p)| *p))
+    }
+
     pub fn choices() -> Vec<(&'static str, Province)> {
         Self::ALL.iter().map(|p| (p.code(), *p)).collect()
     }
@@ -316,6 +350,10 @@ pub struct Draw {
     pub date: Date,
     pub program: String,
     pub stream: Option<String>,
+    /// French forms of program, stream and notes (`program_fr`, ...), shown on the French site.
+    pub program_fr: Option<String>,
+    pub stream_fr: Option<String>,
+    pub notes_fr: Option<String>,
     pub invitations: Option<u32>,
     pub crs_min: Option<u32>,
     pub crs_max: Option<u32>,

@@ -232,11 +232,7 @@ pub fn item(
         SlugPos { line, col }
     };
     let slug = slug_field.clone().unwrap_or_else(|| stem.to_string());
-    if !super::is_safe_slug(&slug) {
-        let msg = format!(
-            "the slug {slug:?} must be lowercase letters, digits and dashes (e.g. {:?})",
-            markdown::slugify(&slug)
-        );
+    if let Some(msg) = super::slug_problem(&slug) {
         if slug_field.is_some() {
             f.error_at_value("slug", msg);
         } else {
@@ -611,6 +607,9 @@ pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         let date = f.req_date("date");
         let program = f.req_str("program");
         let stream = f.opt_str("stream");
+        let program_fr = f.opt_str("program_fr");
+        let stream_fr = f.opt_str("stream_fr");
+        let notes_fr = f.opt_str("notes_fr");
         let invitations = f.opt_int("invitations", 0, 1_000_000).map(|v| v as u32);
         let crs_min = f.opt_int("crs_min", 0, 1200).map(|v| v as u32);
         let crs_max = f.opt_int("crs_max", 0, 1200).map(|v| v as u32);
@@ -628,6 +627,9 @@ pub fn draws(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
                 date: date?,
                 program: program?,
                 stream,
+                program_fr,
+                stream_fr,
+                notes_fr,
                 invitations,
                 crs_min,
                 crs_max,

@@ -222,7 +222,7 @@ impl Store {
                 self.misplaced
                     .entry(rel.clone())
                     .or_default()
-                    .push(Diagnostic::error(rel, 0, 0, message));
+                    .push(Diagnostic::error(rel, 1, 1, message));
             }
         }
     }

@@ -151,11 +151,13 @@ fn new_writes_organisations_and_pathways_with_every_field() {
     // Until filled in, the build names what is missing, at its line.
     let err = stderr(&site.build());
     assert!(
-        err.contains("content/organizations/ocp.md:1:1: missing required field \"website\""),
+        err.contains("content/organizations/ocp.md:18:1: field \"website\" is empty: fill it in (required)"),
         "{err}"
     );
     assert!(
-        err.contains("content/pathways/pharmacist-on.md:11:3: missing required field \"title\""),
+        err.contains(
+            "content/pathways/pharmacist-on.md:14:5: field \"title\" is empty: fill it in (required)"
+        ),
         "{err}"
     );
     let bad = site.iehp(&["new", "pathways", "Nursing"]);

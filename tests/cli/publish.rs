@@ -393,3 +393,52 @@ fn netlify_builds_with_a_pinned_toolchain_and_installs_no_test_tools() {
     let test = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
     assert!(test.contains("bash tests/netlify-build.sh") && test.contains("npm ci --prefix tests"));
 }
+
+#[test]
+fn the_sitemap_dates_each_item_page_by_its_reviewed_date() {
+    let site = super::Site::fixture("valid");
+    site.build_ok();
+    let sitemap = site.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is XML");
+    let mut dated = BTreeMap::new();
+    for url in doc.descendants().filter(|n| n.has_tag_name("url")) {
+        let child = |name: &str| {
+            url.children()
+                .find(|c| c.has_tag_name(name))
+                .and_then(|c| c.text())
+        };
+        // <lastmod> comes right after <loc>, as the sitemap schema orders them.
+        let names: Vec<&str> = url
+            .children()
+            .filter(|c| c.is_element())
+            .map(|c| c.tag_name().name())
+            .collect();
+        if let Some(i) = names.iter().position(|n| *n == "lastmod") {
+            assert_eq!(i, 1, "{names:?}");
+        }
+        dated.insert(
+            child("loc").unwrap().to_string(),
+            child("lastmod").map(str::to_string),
+        );
+    }
+    let at = |loc: &str| {
+        dated
+            .get(loc)
+            .unwrap_or_else(|| panic!("{loc} not in the sitemap"))
+    };
+    assert_eq!(
+        at("https://hub.example.org/events/summit-2025/").as_deref(),
+        Some("2025-06-26")
+    );
+    // Pages in each language, the French one from its translation (about.fr.md).
+    assert_eq!(
+        at("https://hub.example.org/about/").as_deref(),
+        Some("2025-01-15")
+    );
+    assert_eq!(
+        at("https://hub.example.org/fr/about/").as_deref(),
+        Some("2025-01-15")
+    );
+    // Lists have no single date.
+    assert_eq!(at("https://hub.example.org/events/").as_deref(), None);
+}

@@ -208,3 +208,102 @@ fn the_link_cache_is_never_written_through_a_symlink() {
     assert!(err.contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
 }
+
+#[test]
+fn a_translation_that_contradicts_its_originals_facts_is_reported() {
+    let site = Site::fixture("valid");
+    let original = std::fs::read_to_string(site.root().join("content/events/summit-2025.md")).unwrap();
+    let fr = original
+        .replace("title: Annual Summit 2025", "title: Sommet annuel 2025")
+        .replace(
+            "start: 2025-11-22T09:30:00-05:00",
+            "start: 2025-11-22T10:30:00-05:00",
+        )
+        .replace("province: ON", "province: QC");
+    site.write("content/events/summit-2025.fr.md", &fr);
+    let out = site.iehp(&["check", "--now", NOW]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("content/events/summit-2025.fr.md:4:11: field \"province\" says \"QC\" here but \"ON\" in content/events/summit-2025.md"),
+        "{text}"
+    );
+    assert!(
+        text.contains("content/events/summit-2025.fr.md:6:8: field \"start\" says"),
+        "{text}"
+    );
+    // The same facts in other words are fine.
+    site.write(
+        "content/events/summit-2025.fr.md",
+        original.replace("title: Annual Summit 2025", "title: Sommet annuel 2025"),
+    );
+    let out = site.iehp(&["check", "--now", NOW]);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+#[test]
+fn quieter_holes_are_reported_at_their_line() {
+    // A duplicate key, at its second use.
+    bad(
+        "content/pages/dup.md",
+        b"---\ntitle: A\nsummary: B\nreviewed: 2025-01-15\ntitle: C\n---\nBody\n",
+        &["content/pages/dup.md:5:1:", "each field may appear only once"],
+    );
+    // A NUL byte, where it is.
+    bad(
+        "content/pages/nul.md",
+        b"---\ntitle: A\nsummary: B\nreviewed: 2025-01-15\n---\n\nSome \0 text\n",
+        &["content/pages/nul.md:7:6:", "NUL character"],
+    );
+    // A slug over 120 characters: its length, and a slug that would do.
+    let long = "word-".repeat(30) + "end";
+    bad(
+        &format!("content/pages/{long}.md"),
+        b"---\ntitle: A\nsummary: B\nreviewed: 2025-01-15\n---\nBody\n",
+        &["153 characters long; the longest is 120"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("valid");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(
+        site.root().join("content/pages").join(name),
+        "---\ntitle: A\nsummary: B\nreviewed: 2025-01-15\n---\nBody\n",
+    )
+    .unwrap();
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn new_with_a_very_long_title_writes_a_file_the_build_takes() {
+    let site = Site::fixture("valid");
+    let title = "A very long title about the licensing of internationally educated nurses ".repeat(6);
+    let out = site.iehp(&["new", "pages", &title]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written: Vec<_> = std::fs::read_dir(site.root().join("content/pages"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("a-very-long"))
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let stem = written[0].strip_suffix(".md").unwrap();
+    assert!(stem.len() <= 120 && !stem.ends_with('-'), "{stem}");
+    // Filled in, it builds.
+    let path = site.root().join("content/pages").join(&written[0]);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("summary:          #", "summary: Filled in. #")
+        .replace("reviewed:         #", "reviewed: 2025-01-15 #")
+        .replace("draft: true", "draft: false");
+    std::fs::write(&path, text).unwrap();
+    let built = site.build();
+    assert!(built.status.success(), "{}", stderr(&built));
+}

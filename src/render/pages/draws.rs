@@ -33,11 +33,16 @@ impl Views<'_> {
             (None, Some(b)) => format!("≤ {b}"),
             (None, None) => lang.tr("draws_invitations_unknown")?,
         };
+        // The French site shows the French form of a text where the data file gives one.
+        let local = |en: &Option<String>, fr: &Option<String>| match (lang.code, fr) {
+            ("fr", Some(fr)) => fr.clone(),
+            _ => en.clone().unwrap_or_default(),
+        };
         Ok(DrawView {
             date: dates::date(d.date, lang.code),
             date_iso: d.date.to_string(),
-            program: d.program.clone(),
-            stream: d.stream.clone().unwrap_or_default(),
+            program: local(&Some(d.program.clone()), &d.program_fr),
+            stream: local(&d.stream, &d.stream_fr),
             province: d.province.map(|p| self.cat.province_link(lang, p)),
             invitations: match d.invitations {
                 Some(n) => group_digits(n, lang.code),
@@ -50,7 +55,7 @@ impl Views<'_> {
                 .filter_map(|c| self.cat.site.occupation(c))
                 .map(|o| self.cat.occupation_link(lang, o))
                 .collect(),
-            notes: d.notes.clone().unwrap_or_default(),
+            notes: local(&d.notes, &d.notes_fr),
             source: source_view(&d.source),
         })
     }

@@ -171,6 +171,12 @@ impl Views<'_> {
                 4u8.hash(&mut h);
                 for p in self.cat.pages.iter().filter(|p| p.lang == 0) {
                     p.neutral.hash(&mut h);
+                    // Item pages carry their `reviewed` date as lastmod, in every language.
+                    if let PageKind::Item(i) = p.kind {
+                        for item in self.cat.entities[i].versions() {
+                            item.reviewed.hash(&mut h);
+                        }
+                    }
                 }
             }
             // Calendars and feeds are written by Rust from many items: compare what they say.

@@ -60,16 +60,33 @@ impl Views<'_> {
             .collect();
         neutrals.sort_unstable();
         neutrals.dedup();
+        let items = self.item_pages();
         let cfg = &self.cat.site.config;
         let mut urls = Vec::new();
         for lang in &cfg.languages {
             for neutral in &neutrals {
                 urls.push(SitemapUrl {
                     loc: format!("{}{}{neutral}", self.cat.origin, cfg.lang_root(lang)),
+                    lastmod: items
+                        .get(neutral)
+                        .map(|&i| self.cat.entities[i].shown(lang).reviewed.to_string()),
                     alternates: self.alternates(neutral),
                 });
             }
         }
         urls
+    }
+
+    /// Each item page's path, with its entity.
+    pub(super) fn item_pages(&self) -> std::collections::HashMap<&str, usize> {
+        self.cat
+            .pages
+            .iter()
+            .filter(|p| p.lang == 0)
+            .filter_map(|p| match p.kind {
+                crate::catalog::PageKind::Item(i) => Some((p.neutral.as_str(), i)),
+                _ => None,
+            })
+            .collect()
     }
 }
