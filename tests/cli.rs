@@ -781,12 +781,15 @@ fn every_page_type_is_valid_html() {
     site.build_ok();
     let hub = site.root().join("hub");
     build_hub(&hub);
+    let pathways = Site::fixture("pathways");
+    pathways.build_ok();
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
         .args(["--errors-only", "--skip-non-html", "--format", "gnu"])
         .arg(site.root().join("output"))
         .arg(&hub)
+        .arg(pathways.root().join("output"))
         .output()
         .expect("java runs the Nu Html Checker");
     let report = format!("{}{}", stdout(&out), stderr(&out));

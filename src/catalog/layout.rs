@@ -34,6 +34,14 @@ pub enum PageKind {
         page: usize,
     },
     Draws,
+    /// The "I am a..." chooser: every profession, each with its pathways by province.
+    Pathways,
+    /// One pathway's step-by-step page, by slug.
+    Pathway(String),
+    /// Every organisation, by kind.
+    Organizations,
+    /// One organisation's page, by slug.
+    Organization(String),
     /// The search page; its index is built by `crate::search`.
     Search,
     NotFound,
@@ -255,10 +263,46 @@ impl Catalog<'_> {
             );
         }
         self.push(l, PageKind::Draws, "draws.html", urls::DRAWS.to_string());
+        self.plan_licensing(l);
         self.push(l, PageKind::Search, "search.html", urls::SEARCH.to_string());
         self.push(l, PageKind::NotFound, "404.html", urls::NOT_FOUND.to_string());
         self.plan_readers(l);
         Ok(())
+    }
+
+    /// The chooser, every pathway's page, the organisations list and every organisation's page
+    /// (one page per original, shown in each language).
+    fn plan_licensing(&mut self, l: usize) {
+        let default = self.site.config.default_language();
+        self.push(l, PageKind::Pathways, "pathways.html", "pathways/".to_string());
+        let pathways: Vec<String> = self
+            .site
+            .pathways
+            .iter()
+            .filter(|p| p.lang == default)
+            .map(|p| p.slug.clone())
+            .collect();
+        for slug in pathways {
+            let neutral = format!("pathways/{slug}/");
+            self.push(l, PageKind::Pathway(slug), "pathway.html", neutral);
+        }
+        self.push(
+            l,
+            PageKind::Organizations,
+            "organizations.html",
+            "organizations/".to_string(),
+        );
+        let orgs: Vec<String> = self
+            .site
+            .organizations
+            .iter()
+            .filter(|o| o.lang == default)
+            .map(|o| o.slug.clone())
+            .collect();
+        for slug in orgs {
+            let neutral = format!("organizations/{slug}/");
+            self.push(l, PageKind::Organization(slug), "organization.html", neutral);
+        }
     }
 
     /// Orders entity indexes for lists: everything but events by title; events upcoming

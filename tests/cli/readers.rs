@@ -541,7 +541,11 @@ fn every_page_passes_axe_and_the_reader_checks_in_a_browser() {
     site.build_ok();
     let hub = site.root().join("hub");
     build_hub(&hub);
-    let out = node("tests/browser/a11y.mjs", &[&site.root().join("output"), &hub]);
+    let pathways = licensing::licensing_pages();
+    let out = node(
+        "tests/browser/a11y.mjs",
+        &[&site.root().join("output"), &hub, &pathways.root().join("output")],
+    );
     let report = format!("{}{}", stdout(&out), stderr(&out));
     assert!(out.status.success(), "accessibility problems:\n{report}");
     assert!(report.contains(", 0 problems"), "{report}");

@@ -19,6 +19,7 @@ impl Views<'_> {
     pub(super) fn home_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
         let mut ctx = self.base_context(lang, neutral, &lang.site.title, "");
         ctx.insert("home", &self.home(lang)?);
+        ctx.insert("get_licensed", &self.home_professions(lang));
         Ok(ctx)
     }
 

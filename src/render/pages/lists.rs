@@ -51,6 +51,7 @@ impl Views<'_> {
         let mut view = self.list_view(lang, spec, n);
         view.calendar = self.cat.calendar_link(lang, Some(province));
         ctx.insert("list", &view);
+        ctx.insert("licensing", &self.licensing_view(lang, None, Some(province), n)?);
         Ok(ctx)
     }
 
