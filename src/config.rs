@@ -27,6 +27,9 @@ pub struct Config {
     pub timezone: TimeZone,
     pub theme: String,
     pub stale_after_months: u32,
+    /// Resources whose facts are older than this, and not confirmed open, are shown as an
+    /// archive rather than as current (default 48).
+    pub archive_after_months: u32,
     pub menu: Vec<MenuEntry>,
 }
 
@@ -155,6 +158,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         );
     }
     let stale_after_months = f.opt_int("stale_after_months", 1, 600).unwrap_or(12) as u32;
+    let archive_after_months = f.opt_int("archive_after_months", 1, 1200).unwrap_or(48) as u32;
     let menu_value = map.iter().find(|(k, _)| k == "menu").map(|(_, v)| v.clone());
     f.allow("menu");
     let menu_pos = f.value_pos("menu");
@@ -205,6 +209,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         timezone,
         theme,
         stale_after_months,
+        archive_after_months,
         menu,
     })
 }
@@ -294,6 +299,7 @@ mod tests {
         assert_eq!(c.languages, ["en"]);
         assert_eq!(c.theme, "default");
         assert_eq!(c.stale_after_months, 12);
+        assert_eq!(c.archive_after_months, 48);
         assert_eq!(c.timezone_name, "America/Toronto");
     }
 

@@ -134,6 +134,8 @@ pub struct Card {
     pub status_label: String,
     pub reviewed: String,
     pub reviewed_iso: String,
+    /// Old facts nobody has confirmed since: listed in an archive, never as recent.
+    pub archived: bool,
     /// Set on the first card of a section within a list page.
     pub section: Option<String>,
     /// The language the text is in, when it is not the page's language.

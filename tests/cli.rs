@@ -1075,8 +1075,18 @@ fn next_change_says_when_the_site_changes_by_itself() {
     site.build_ok();
     let next = site.read("next-change.json");
     assert!(next.contains("\"built_for\": \"2025-09-01\""), "{next}");
-    // The fixture's summit ends on 2025-11-22; the day after, it is a past event. Nothing
-    // changes earlier (the fixture's newest facts become stale only in 2026).
+    // The fixture's network and program have facts from 2021-09-30: four years later (the
+    // default archive_after_months) they move to the archive, before the summit (ending
+    // 2025-11-22) becomes a past event. Of the two, the reason written first is kept.
+    assert!(next.contains("\"next_change\": \"2025-10-01\""), "{next}");
+    assert!(next.contains("nurses-network.md moves to the archive"), "{next}");
+    site.write(
+        "content/site.yaml",
+        std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap()
+            + "archive_after_months: 120\n",
+    );
+    site.build_ok();
+    let next = site.read("next-change.json");
     assert!(next.contains("\"next_change\": \"2025-11-23\""), "{next}");
     assert!(next.contains("summit-2025.md becomes a past event"), "{next}");
 }

@@ -331,6 +331,7 @@ impl Catalog<'_> {
         idx: Vec<usize>,
     ) -> Result<(Vec<String>, Vec<(Option<usize>, usize)>)> {
         let (others, events) = self.ordered(lang, idx);
+        let (archive, others): (Vec<usize>, Vec<usize>) = others.into_iter().partition(|i| self.archived(*i));
         let mut sections = Vec::new();
         let mut entries = Vec::new();
         for c in [
@@ -353,7 +354,11 @@ impl Catalog<'_> {
         let (up, past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
             .partition(|i| lang.cards[*i].status == "upcoming");
-        for (key, list) in [("section_events_upcoming", up), ("section_events_past", past)] {
+        for (key, list) in [
+            ("section_events_upcoming", up),
+            ("section_events_past", past),
+            ("section_archive", archive),
+        ] {
             if !list.is_empty() {
                 sections.push(lang.tr(key)?);
                 let s = sections.len() - 1;
@@ -382,7 +387,20 @@ impl Catalog<'_> {
                 }
             }
         } else {
-            entries.extend(others.into_iter().map(|i| (None, i)));
+            // Old facts nobody has confirmed since go under their own heading, after the rest.
+            let (archive, current): (Vec<usize>, Vec<usize>) =
+                others.into_iter().partition(|i| self.archived(*i));
+            if archive.is_empty() {
+                entries.extend(current.into_iter().map(|i| (None, i)));
+            } else {
+                for (key, list) in [("section_current", current), ("section_archive", archive)] {
+                    if !list.is_empty() {
+                        sections.push(lang.tr(key)?);
+                        let s = sections.len() - 1;
+                        entries.extend(list.into_iter().map(|i| (Some(s), i)));
+                    }
+                }
+            }
         }
         Ok(ListSpec {
             heading: lang.tr(collection_key(collection))?,

@@ -24,7 +24,7 @@ mod layout;
 
 pub use cache::CatalogCache;
 pub(crate) use cache::{address, card_digest};
-pub use cards::{collection_key, format_key, is_stale, kind_key};
+pub use cards::{collection_key, format_key, is_archived, is_stale, kind_key};
 pub use events::{FeedKind, calendar_when};
 pub use layout::{ListSpec, PAGE_SIZE, Page, PageKind, form_name};
 

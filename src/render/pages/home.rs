@@ -36,6 +36,7 @@ impl Views<'_> {
         let upcoming: Vec<Card> = upcoming.iter().map(|i| Card::clone(&cards[*i])).collect();
         let mut resources: Vec<usize> = (0..self.cat.entities.len())
             .filter(|i| !matches!(collection(*i), Collection::Events | Collection::Pages))
+            .filter(|i| !cards[*i].archived)
             .collect();
         first_by_key(&mut resources, HOME_NEWEST, |i| {
             (
