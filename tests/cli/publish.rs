@@ -597,3 +597,39 @@ fn readme_links_only_inside_the_repository_and_the_crate_says_its_licence() {
         "{rust_version} vs {channel}"
     );
 }
+
+/// CONTRIBUTING opens with the five-minute event, whose example passes `iehp check` as written,
+/// and the pull request template carries the editor's checklist.
+#[test]
+fn the_five_minute_event_in_contributing_checks_clean() {
+    let guide = std::fs::read_to_string(repo().join("CONTRIBUTING.md")).unwrap();
+    let first = guide.lines().find(|l| l.starts_with("## ")).unwrap();
+    assert_eq!(first, "## Add an event in five minutes");
+    let section = &guide[guide.find(first).unwrap()..guide.find("## Contents").unwrap()];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let text: String = block
+        .lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let site = super::Site::fixture("valid");
+    site.write("content/events/job-fair-toronto-2026.md", &text);
+    let out = site.iehp(&["check", "--now", super::NOW]);
+    let report = super::stdout(&out);
+    assert!(out.status.success(), "{report}");
+    // Notes (such as "no version in French") are information; nothing else may be said.
+    let about: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("content/events/job-fair-toronto-2026.md:"))
+        .filter(|l| !l.contains(": note: "))
+        .collect();
+    assert!(about.is_empty(), "the guide's example raises problems:\n{report}");
+    let template = std::fs::read_to_string(repo().join(".github/pull_request_template.md")).unwrap();
+    for needle in ["- [ ]", "`source`", "`reviewed`", "iehp check", "deploy preview"] {
+        assert!(
+            template.contains(needle),
+            "the pull request template lacks {needle}"
+        );
+    }
+}
