@@ -89,6 +89,13 @@ pub(crate) fn layout_signature(site: &Site, now: Date) -> u64 {
         // Every field: list headings show some, and `Debug` shows them all.
         format!("{occ:?}").hash(&mut h);
     }
+    // Each pathway and organisation has its own page.
+    for p in &site.pathways {
+        (&p.slug, &p.lang).hash(&mut h);
+    }
+    for o in &site.organizations {
+        (&o.slug, &o.lang).hash(&mut h);
+    }
     h.finish()
 }
 

@@ -336,10 +336,10 @@ pub fn site_name(url: &str) -> String {
 /// link to a file that does not exist, at its line.
 pub fn item_link(dest: &str) -> Option<String> {
     let (collection, slug, fragment) = item_target(dest)?;
-    let path = if collection == "pages" {
-        format!("/{slug}/")
+    let path = if collection == "occupations" {
+        format!("/{}", crate::urls::occupation(slug))
     } else {
-        format!("/{collection}/{slug}/")
+        format!("/{}", crate::urls::item(collection, slug))
     };
     Some(match fragment {
         Some(f) => format!("{path}#{f}"),
@@ -371,8 +371,8 @@ fn rewrite_links(event: &mut Event, lang_root: &str) {
     if let Some(path) = item_link(dest) {
         *dest = CowStr::from(path);
     }
-    if dest.starts_with('/') && !dest.starts_with("//") {
-        *dest = CowStr::from(format!("{lang_root}{}", &dest[1..]));
+    if let Some(placed) = crate::urls::root_relative(lang_root, dest) {
+        *dest = CowStr::from(placed);
     }
 }
 

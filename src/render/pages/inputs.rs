@@ -40,11 +40,11 @@ fn made_of_layout_and_cards(kind: &PageKind) -> bool {
     match kind {
         PageKind::Item(_)
         | PageKind::List { .. }
-        | PageKind::Province { .. }
         | PageKind::Sitemap
         | PageKind::EventCalendar(_)
         | PageKind::Calendar(_) => true,
-        PageKind::Occupation { page, .. } => *page > 1,
+        // Their first pages open with pathways and regulators.
+        PageKind::Occupation { page, .. } | PageKind::Province { page, .. } => *page > 1,
         _ => false,
     }
 }
@@ -130,6 +130,7 @@ impl Views<'_> {
                 2u8.hash(&mut h);
                 self.list_inputs(lang, &self.cat.lists[*list], *n, &mut h);
                 occupations.get(code.as_str()).hash(&mut h);
+                digest_of(&self.licensing_view(lang, Some(code), None, *n)?).hash(&mut h);
                 if *n == 1 {
                     for note in self.cat.site.notes.iter().filter(|n| &n.code == code) {
                         digest_of(note).hash(&mut h);
@@ -166,6 +167,7 @@ impl Views<'_> {
                     .get(province)
                     .map_or(0, Vec::len)
                     .hash(&mut h);
+                digest_of(&self.licensing_view(lang, None, Some(*province), *n)?).hash(&mut h);
             }
             PageKind::Sitemap => {
                 4u8.hash(&mut h);

@@ -12,6 +12,7 @@ mod feeds;
 mod home;
 pub mod inputs;
 mod item;
+mod licensing;
 mod lists;
 mod occupations;
 mod search;
@@ -56,6 +57,10 @@ impl<'a> Views<'a> {
                 page: n,
             } => self.province_context(lang, neutral, *province, *list, *n),
             PageKind::Draws => self.draws_context(lang, neutral),
+            PageKind::Pathways => self.pathways_context(lang, neutral),
+            PageKind::Pathway(slug) => self.pathway_context(lang, neutral, slug),
+            PageKind::Organizations => self.organizations_context(lang, neutral),
+            PageKind::Organization(slug) => self.organization_context(lang, neutral, slug),
             PageKind::Search => self.search_context(lang, neutral),
             PageKind::NotFound => self.not_found_context(lang, page.lang, neutral),
             PageKind::Sitemap => Ok(self.sitemap_context()),

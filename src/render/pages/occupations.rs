@@ -57,6 +57,7 @@ impl Views<'_> {
         };
         let mut ctx = self.base_context(lang, neutral, &spec.heading, &description);
         ctx.insert("occupation", &view);
+        ctx.insert("licensing", &self.licensing_view(lang, Some(code), None, n)?);
         Ok(ctx)
     }
 
