@@ -155,14 +155,6 @@ pub(crate) struct LicensingView {
     pub regulators: Vec<OrgLink>,
 }
 
-/// `https://www.cno.org/` -> `www.cno.org`: a web address named by its site.
-fn site_name(url: &str) -> String {
-    url.split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .trim_end_matches('/')
-        .to_string()
-}
-
 impl Views<'_> {
     /// The pathway `slug` in `lang`, or its original.
     fn pathway_in(&self, slug: &str, lang: &str) -> Option<&Pathway> {
@@ -230,7 +222,7 @@ impl Views<'_> {
             abbreviation: org.abbreviation.clone(),
             url: lang.url(&format!("organizations/{}/", org.slug)),
             website: org.website.clone(),
-            website_text: site_name(&org.website),
+            website_text: crate::content::markdown::site_name(&org.website),
             provinces: org
                 .provinces
                 .iter()
@@ -500,12 +492,17 @@ impl Views<'_> {
             kinds,
             summary: o.summary.clone(),
             website: o.website.clone(),
-            website_text: site_name(&o.website),
+            website_text: crate::content::markdown::site_name(&o.website),
             email: o.contacts.email.clone(),
             phone: o.contacts.phone.clone(),
             phone_href,
             contact_page: o.contacts.page.clone().filter(|p| is_web_url(p)),
-            contact_page_text: o.contacts.page.as_deref().map(site_name).unwrap_or_default(),
+            contact_page_text: o
+                .contacts
+                .page
+                .as_deref()
+                .map(crate::content::markdown::site_name)
+                .unwrap_or_default(),
             provinces: o
                 .provinces
                 .iter()
@@ -656,7 +653,13 @@ mod tests {
         assert_eq!(tel("1-855-977-1898").as_deref(), Some("18559771898"));
         assert_eq!(tel("+1 (416) 555-0100").as_deref(), Some("+14165550100"));
         assert_eq!(tel("416-555-0100 ext. 2"), None);
-        assert_eq!(site_name("https://www.cno.org/"), "www.cno.org");
-        assert_eq!(site_name("https://www.cno.org/en/apply"), "www.cno.org/en/apply");
+        assert_eq!(
+            crate::content::markdown::site_name("https://www.cno.org/"),
+            "cno.org"
+        );
+        assert_eq!(
+            crate::content::markdown::site_name("https://www.cno.org/en/apply"),
+            "cno.org"
+        );
     }
 }
