@@ -41,13 +41,6 @@ pub struct Localized {
 }
 
 impl Localized {
-    pub fn plain(s: &str) -> Self {
-        Self {
-            en: s.to_string(),
-            fr: None,
-        }
-    }
-
     pub fn get(&self, lang: &str) -> &str {
         match (lang, &self.fr) {
             ("fr", Some(fr)) => fr,
@@ -158,7 +151,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     let theme = f.opt_str("theme").unwrap_or_else(|| "default".to_string());
-    if !crate::content::is_safe_slug(&theme) {
+    if !crate::schema::is_safe_slug(&theme) {
         f.error_at_value(
             "theme",
             "expected a folder name under themes/ (letters, digits, dashes)",

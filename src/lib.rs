@@ -20,6 +20,7 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod timing;
+pub mod urls;
 pub mod views;
 pub mod yaml;
 

@@ -5,6 +5,7 @@ use super::{Catalog, Lang, dates, occupation_title};
 use crate::content::model::*;
 use crate::content::parse::last_date;
 use crate::error::Result;
+use crate::urls;
 use crate::views::{Card, OccupationLink, ProvinceLink};
 use jiff::civil::Date;
 
@@ -72,7 +73,7 @@ impl Catalog<'_> {
         ProvinceLink {
             code: p.code().to_string(),
             name: p.name(lang.code).to_string(),
-            url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+            url: lang.url(&urls::province(p.code())),
         }
     }
 
@@ -80,7 +81,7 @@ impl Catalog<'_> {
         OccupationLink {
             code: occ.code.clone(),
             title: occupation_title(occ, lang.code).to_string(),
-            url: lang.url(&format!("occupations/{}/", occ.code)),
+            url: lang.url(&urls::occupation(&occ.code)),
             teer: occ.teer,
             count: self.by_code.get(occ.code.as_str()).map_or(0, Vec::len),
         }

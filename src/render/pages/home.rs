@@ -7,6 +7,7 @@ use super::Views;
 use crate::catalog::{Lang, collection_key};
 use crate::content::model::*;
 use crate::error::Result;
+use crate::urls;
 use crate::views::*;
 
 /// How many cards the home page shows in each of its sections.
@@ -59,7 +60,7 @@ impl Views<'_> {
             collections.push(CollectionCount {
                 name: c.name().to_string(),
                 label: lang.tr(collection_key(c))?,
-                url: lang.url(&format!("{}/", c.name())),
+                url: lang.url(&urls::collection(c.name())),
                 count: self
                     .cat
                     .entities
