@@ -1,10 +1,12 @@
 //! Every `std::fs` call the generator makes; each error names its path.
 //!
-//! Writes go through three functions only, and none of them follows a symbolic link:
-//! [`write_new`] (a file that must not exist yet: a build's staging folder, a new content file),
-//! [`replace`] (a file replaced whole, atomically: the external-link cache), and
-//! [`create_dir_all`] (folders, refused where a link stands in the way). Removal
-//! ([`remove_dir_all`], [`remove_tree`]) deletes a link itself, never what it points to.
+//! Every write into the output, the link cache or a new content file goes through this module,
+//! and nothing here follows a symbolic link: [`write_new`] (a file in a build's staging folder,
+//! which the swap makes visible whole), [`write_new_atomic`] (a new content file, whole or not
+//! at all), [`replace`] (a file replaced whole, atomically: the external-link cache),
+//! [`create_dir_all_in`] (folders inside the staging folder), [`open_lock_file`] (the output
+//! folder's lock). Removal ([`remove_dir_all`], [`remove_entry`]) deletes a link itself, never
+//! what it points to.
 
 use std::fs;
 use std::io::Write;
@@ -130,6 +132,44 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     f.write_all(bytes).map_err(|e| Error::io(path, e))
 }
 
+/// A new file written whole or not at all, never over anything (a link included): the bytes go
+/// to a temporary file beside it, which is then linked at `path` (failing if something is
+/// there) and removed. A crash leaves no half-written file at `path` (`iehp new`).
+pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(if is_symlink(path) {
+            refuse_link(path, "file")
+        } else {
+            Error::io(path, std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+        });
+    }
+    let tmp = unique_sibling(path, "tmp");
+    let written = open_new(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .map_err(|e| Error::io(&tmp, e))
+        .and_then(|()| fs::hard_link(&tmp, path).map_err(|e| Error::io(path, e)));
+    let _ = fs::remove_file(&tmp);
+    written
+}
+
+/// Opens (creating it if needed) a lock file, never through a link.
+pub fn open_lock_file(path: &Path) -> Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|e| {
+        if is_symlink(path) {
+            refuse_link(path, "lock file")
+        } else {
+            Error::io(path, e)
+        }
+    })
+}
+
 /// A name beside `path` no other process or thread picks: process id, time and a counter.
 pub fn unique_sibling(path: &Path, tag: &str) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -209,6 +249,30 @@ mod tests {
         let e = create_dir_all_in(tmp.path(), &tmp.path().join("l2/a")).unwrap_err();
         assert!(e.to_string().contains("symbolic link"), "{e}");
         assert!(!dir.join("a").exists());
+    }
+
+    #[test]
+    fn a_new_file_is_written_whole_and_never_over_anything() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("new.md");
+        write_new_atomic(&path, b"one").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "one");
+        assert!(write_new_atomic(&path, b"two").is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "one");
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link.md");
+            std::os::unix::fs::symlink(tmp.path().join("target.md"), &link).unwrap();
+            let e = write_new_atomic(&link, b"x").unwrap_err().to_string();
+            assert!(e.contains("symbolic link"), "{e}");
+            assert!(!tmp.path().join("target.md").exists());
+        }
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert_eq!(
+            names.len(),
+            if cfg!(unix) { 2 } else { 1 },
+            "no temporary file left"
+        );
     }
 
     #[test]

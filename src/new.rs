@@ -189,7 +189,7 @@ fn new_licensing(root: &Path, folder: &str, title: &str) -> Result<PathBuf> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    fs::write_new(&path, text.as_bytes())?;
+    fs::write_new_atomic(&path, text.as_bytes())?;
     Ok(rel)
 }
 
@@ -248,7 +248,7 @@ pub fn new_item(root: &Path, collection: &str, title: &str) -> Result<PathBuf> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    fs::write_new(&path, text.as_bytes())?;
+    fs::write_new_atomic(&path, text.as_bytes())?;
     Ok(rel)
 }
 

@@ -142,14 +142,7 @@ impl OutputLock {
     pub fn take(out: &Path) -> Result<Self> {
         let (parent, name) = parent_and_name(out);
         let path = parent.join(format!(".{name}.lock"));
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(libc::O_NOFOLLOW);
-        }
-        let file = options.open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = fs::open_lock_file(&path)?;
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
