@@ -28,7 +28,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&theme, &mut files);
     files.sort();
-    let mut code = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from("pub(crate) static FILES: &[(&str, &[u8])] = &[\n");
     for file in &files {
         let rel = file
             .strip_prefix(&theme)

@@ -15,6 +15,31 @@ use jiff::civil::Date;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only problems: no summary, progress or "built"/"wrote" lines
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Colour the `error:`/`warning:` labels: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, global = true, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a terminal (`is_terminal`), given the NO_COLOR
+    /// environment variable (<https://no-color.org>: set and not empty means no colour).
+    pub fn colour(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +52,11 @@ pub enum Command {
     New(NewArgs),
     /// Build the site into memory and serve it, rebuilding what an edit touches and reloading open pages
     Serve(ServeArgs),
+    /// Print a completion script for a shell (e.g. `iehp completions bash > ~/.local/share/bash-completion/completions/iehp`)
+    Completions {
+        /// bash, elvish, fish, powershell or zsh
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -117,4 +147,22 @@ fn parse_date(s: &str) -> Result<Date, String> {
         crate::schema::impossible_date(s)
             .unwrap_or_else(|| format!("expected a date like 2025-06-26, found {s:?}"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color() {
+        let auto = ColorChoice::Auto;
+        assert!(auto.colour(true, None));
+        assert!(!auto.colour(false, None));
+        assert!(!auto.colour(true, Some(OsStr::new("1"))));
+        // An empty NO_COLOR does not count (no-color.org).
+        assert!(auto.colour(true, Some(OsStr::new(""))));
+        assert!(ColorChoice::Always.colour(false, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Never.colour(true, None));
+    }
 }

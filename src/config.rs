@@ -27,6 +27,9 @@ pub struct Config {
     pub timezone: TimeZone,
     pub theme: String,
     pub stale_after_months: u32,
+    /// Resources whose facts are older than this, and not confirmed open, are shown as an
+    /// archive rather than as current (default 48).
+    pub archive_after_months: u32,
     pub menu: Vec<MenuEntry>,
 }
 
@@ -38,13 +41,6 @@ pub struct Localized {
 }
 
 impl Localized {
-    pub fn plain(s: &str) -> Self {
-        Self {
-            en: s.to_string(),
-            fr: None,
-        }
-    }
-
     pub fn get(&self, lang: &str) -> &str {
         match (lang, &self.fr) {
             ("fr", Some(fr)) => fr,
@@ -155,13 +151,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     let theme = f.opt_str("theme").unwrap_or_else(|| "default".to_string());
-    if !crate::content::is_safe_slug(&theme) {
+    if !crate::schema::is_safe_slug(&theme) {
         f.error_at_value(
             "theme",
             "expected a folder name under themes/ (letters, digits, dashes)",
         );
     }
     let stale_after_months = f.opt_int("stale_after_months", 1, 600).unwrap_or(12) as u32;
+    let archive_after_months = f.opt_int("archive_after_months", 1, 1200).unwrap_or(48) as u32;
     let menu_value = map.iter().find(|(k, _)| k == "menu").map(|(_, v)| v.clone());
     f.allow("menu");
     let menu_pos = f.value_pos("menu");
@@ -212,6 +209,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         timezone,
         theme,
         stale_after_months,
+        archive_after_months,
         menu,
     })
 }
@@ -301,6 +299,7 @@ mod tests {
         assert_eq!(c.languages, ["en"]);
         assert_eq!(c.theme, "default");
         assert_eq!(c.stale_after_months, 12);
+        assert_eq!(c.archive_after_months, 48);
         assert_eq!(c.timezone_name, "America/Toronto");
     }
 

@@ -58,21 +58,55 @@ impl Diagnostic {
     }
 }
 
+static COLOUR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether problems are printed for a terminal: the place in bold and a coloured `error:`,
+/// `warning:` or `note:` label. Set once by `main` (`--color`, NO_COLOR); off, the plain
+/// `path:line:col: message` form editors' tools read.
+pub fn set_colour(on: bool) {
+    COLOUR.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Diagnostic {
+    /// The problem as a terminal shows it: `path:line:col: error: message`, with the place in
+    /// bold and the label in red (error), yellow (warning) or cyan (note).
+    pub fn coloured(&self) -> String {
+        let (colour, label) = match self.severity {
+            Severity::Error => ("1;31", "error"),
+            Severity::Warning => ("1;33", "warning"),
+            Severity::Note => ("1;36", "note"),
+        };
+        format!(
+            "\x1b[1m{}:\x1b[0m \x1b[{colour}m{label}:\x1b[0m {}",
+            self.place(),
+            self.message
+        )
+    }
+
+    /// `path:line:col` (line and column when known).
+    fn place(&self) -> String {
+        let mut place = self.path.display().to_string();
+        if self.line > 0 {
+            place.push_str(&format!(":{}", self.line));
+            if self.col > 0 {
+                place.push_str(&format!(":{}", self.col));
+            }
+        }
+        place
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-            if self.col > 0 {
-                write!(f, ":{}", self.col)?;
-            }
+        if COLOUR.load(std::sync::atomic::Ordering::Relaxed) {
+            return f.write_str(&self.coloured());
         }
         let label = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
             Severity::Note => "note: ",
         };
-        write!(f, ": {label}{}", self.message)
+        write!(f, "{}: {label}{}", self.place(), self.message)
     }
 }
 
@@ -162,6 +196,23 @@ mod tests {
     #[track_caller]
     fn case(d: Diagnostic, expected: &str) {
         assert_eq!(d.to_string(), expected);
+    }
+
+    #[test]
+    fn coloured_forms_carry_their_labels() {
+        assert_eq!(
+            Diagnostic::error("content/events/x.md", 4, 8, "bad").coloured(),
+            "\x1b[1mcontent/events/x.md:4:8:\x1b[0m \x1b[1;31merror:\x1b[0m bad"
+        );
+        assert_eq!(
+            Diagnostic::warning("content/a.md", 2, 0, "old").coloured(),
+            "\x1b[1mcontent/a.md:2:\x1b[0m \x1b[1;33mwarning:\x1b[0m old"
+        );
+        assert!(
+            Diagnostic::note("a.md", 0, 0, "n")
+                .coloured()
+                .contains("\x1b[1;36mnote:")
+        );
     }
 
     #[test]

@@ -20,10 +20,11 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod timing;
+pub mod urls;
 pub mod views;
 pub mod yaml;
 
-use cli::{BuildArgs, Command};
+use cli::{BuildArgs, Cli, Command};
 use error::Result;
 use site::BuildOptions;
 
@@ -39,12 +40,16 @@ fn build_options(args: BuildArgs) -> Result<BuildOptions> {
 }
 
 /// Runs one command; the caller prints the error, once.
-pub fn run(command: Command) -> Result<()> {
-    match command {
+pub fn run(cli: Cli) -> Result<()> {
+    let quiet = cli.quiet;
+    match cli.command {
         Command::Build(args) => {
             memory::keep_freed_memory();
             let opts = build_options(args)?;
             let report = site::build(&opts)?;
+            if quiet {
+                return Ok(());
+            }
             println!(
                 "built {} pages ({} files, {:.1} MB) into {} in {:.2} s",
                 report.pages,
@@ -64,12 +69,28 @@ pub fn run(command: Command) -> Result<()> {
                 build: build_options(args.build)?,
                 external: args.external,
                 cache: args.cache,
+                progress: !quiet,
             };
             let mut findings = check::run(&opts)?;
             if !args.only.is_empty() {
                 findings.keep_only(&args.only);
             }
-            print!("{}", check::report(&findings, format));
+            if quiet {
+                findings
+                    .diagnostics
+                    .retain(|d| d.severity != error::Severity::Note);
+            }
+            let report = check::report(&findings, format);
+            if quiet {
+                // The problems only, without the closing summary line.
+                let body = report.trim_end_matches('\n');
+                let body = body.rsplit_once('\n').map_or("", |(problems, _)| problems);
+                if !body.is_empty() {
+                    println!("{body}");
+                }
+            } else {
+                print!("{report}");
+            }
             let errors = findings.count(error::Severity::Error);
             let warnings = findings.count(error::Severity::Warning);
             if errors > 0 || (args.strict && warnings > 0) {
@@ -78,6 +99,11 @@ pub fn run(command: Command) -> Result<()> {
                     if args.strict { " (--strict)" } else { "" }
                 )));
             }
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "iehp", &mut std::io::stdout());
         }
         Command::Serve(args) => {
             let root = site::resolve_root(args.root.as_deref())?;
@@ -94,6 +120,9 @@ pub fn run(command: Command) -> Result<()> {
         Command::New(args) => {
             let root = site::resolve_root(args.root.as_deref())?;
             let rel = new::new_item(&root, &args.collection, &args.title)?;
+            if quiet {
+                return Ok(());
+            }
             println!(
                 "wrote {}: fill in the empty fields, then run `iehp check`",
                 rel.display()

@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +10,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = iehp::cli::Cli::parse();
-    match iehp::run(cli.command) {
+    // Problems go to stderr (build, serve) and stdout (check): colour when either is a terminal.
+    let terminal = std::io::stderr().is_terminal() || std::io::stdout().is_terminal();
+    iehp::error::set_colour(
+        cli.color
+            .colour(terminal, std::env::var_os("NO_COLOR").as_deref()),
+    );
+    match iehp::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

@@ -361,9 +361,7 @@ impl<'a> Fields<'a> {
         }
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let mut msg = format!("expected one of {}, found {word:?}", names.join(", "));
-        let province = (key == "province")
-            .then(|| crate::content::model::Province::from_name(word))
-            .flatten();
+        let province = (key == "province").then(|| Province::from_name(word)).flatten();
         if let Some(p) = province {
             msg.push_str(&format!(
                 " (did you mean `{}`? that is {}'s code)",
@@ -437,6 +435,135 @@ pub fn suggest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// Canadian provinces and territories, and `CA` for national items. Declared in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Province {
+    CA,
+    AB,
+    BC,
+    MB,
+    NB,
+    NL,
+    NS,
+    NT,
+    NU,
+    ON,
+    PE,
+    QC,
+    SK,
+    YT,
+}
+
+impl Province {
+    pub const ALL: [Province; 14] = [
+        Province::CA,
+        Province::AB,
+        Province::BC,
+        Province::MB,
+        Province::NB,
+        Province::NL,
+        Province::NS,
+        Province::NT,
+        Province::NU,
+        Province::ON,
+        Province::PE,
+        Province::QC,
+        Province::SK,
+        Province::YT,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Province::CA => "CA",
+            Province::AB => "AB",
+            Province::BC => "BC",
+            Province::MB => "MB",
+            Province::NB => "NB",
+            Province::NL => "NL",
+            Province::NS => "NS",
+            Province::NT => "NT",
+            Province::NU => "NU",
+            Province::ON => "ON",
+            Province::PE => "PE",
+            Province::QC => "QC",
+            Province::SK => "SK",
+            Province::YT => "YT",
+        }
+    }
+
+    pub fn name(self, lang: &str) -> &'static str {
+        let (en, fr) = match self {
+            Province::CA => ("Across Canada", "Partout au Canada"),
+            Province::AB => ("Alberta", "Alberta"),
+            Province::BC => ("British Columbia", "Colombie-Britannique"),
+            Province::MB => ("Manitoba", "Manitoba"),
+            Province::NB => ("New Brunswick", "Nouveau-Brunswick"),
+            Province::NL => ("Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+            Province::NS => ("Nova Scotia", "Nouvelle-Écosse"),
+            Province::NT => ("Northwest Territories", "Territoires du Nord-Ouest"),
+            Province::NU => ("Nunavut", "Nunavut"),
+            Province::ON => ("Ontario", "Ontario"),
+            Province::PE => ("Prince Edward Island", "Île-du-Prince-Édouard"),
+            Province::QC => ("Quebec", "Québec"),
+            Province::SK => ("Saskatchewan", "Saskatchewan"),
+            Province::YT => ("Yukon", "Yukon"),
+        };
+        if lang == "fr" { fr } else { en }
+    }
+
+    /// The province or territory a name in English or French stands for (`Ontario`, `québec`,
+    /// `Colombie-Britannique`, `PEI`), ignoring case, accents, hyphens and extra spaces.
+    pub fn from_name(name: &str) -> Option<Province> {
+        fn fold(s: &str) -> String {
+            use unicode_normalization::UnicodeNormalization;
+            s.nfd()
+                .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '-')
+                .map(|c| if c == '-' { ' ' } else { c.to_ascii_lowercase() })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        let wanted = fold(name);
+        if wanted.is_empty() {
+            return None;
+        }
+        let extra: &[(&str, Province)] = &[
+            ("pei", Province::PE),
+            ("canada", Province::CA),
+            ("national", Province::CA),
+            ("nationwide", Province::CA),
+            ("newfoundland", Province::NL),
+            ("labrador", Province::NL),
+            ("nwt", Province::NT),
+            ("yukon territory", Province::YT),
+        ];
+        Self::ALL
+            .iter()
+            .find(|p| fold(p.name("en")) == wanted || fold(p.name("fr")) == wanted)
+            .copied()
+            .or_else(|| extra.iter().find(|(n, _)| *n == wanted).map(|(_, p)| *p))
+    }
+
+    pub fn choices() -> Vec<(&'static str, Province)> {
+        Self::ALL.iter().map(|p| (p.code(), *p)).collect()
+    }
+}
+
+/// The longest slug: a file name and URL segment every file system and browser takes.
+pub const MAX_SLUG: usize = 120;
+
+/// Lowercase ASCII letters, digits and single dashes inside: safe as one URL and path segment.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SLUG
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
 }
 
 #[cfg(test)]

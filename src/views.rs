@@ -22,6 +22,21 @@ pub struct SiteView {
     pub locale: String,
     /// Atom feeds and the calendar of all events, for autodiscovery and the footer.
     pub feeds: Vec<FeedLink>,
+    /// Each section's URL in this language, for templates to link to (they build none).
+    pub urls: SectionUrls,
+}
+
+/// The URL of each section of the site in one language (see `urls`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionUrls {
+    pub events: String,
+    pub portals: String,
+    pub members: String,
+    pub programs: String,
+    pub occupations: String,
+    pub provinces: String,
+    pub draws: String,
+    pub search: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +134,8 @@ pub struct Card {
     pub status_label: String,
     pub reviewed: String,
     pub reviewed_iso: String,
+    /// Old facts nobody has confirmed since: listed in an archive, never as recent.
+    pub archived: bool,
     /// Set on the first card of a section within a list page.
     pub section: Option<String>,
     /// The language the text is in, when it is not the page's language.

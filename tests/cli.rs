@@ -115,6 +115,44 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The test tiers: plain `cargo test` needs only the Rust toolchain. A test that drives an outside
+/// tool (Java for the Nu Html Checker, node and the npm test tools, Chromium) asks here first:
+/// when one is missing it says which on stderr and returns `false`, and the test stops there;
+/// with `IEHP_FULL_TESTS=1` (scripts/test sets it, after installing them) a missing tool fails
+/// the test instead. `files` are relative to the repository (or absolute); `commands` are looked
+/// up on `PATH`.
+fn tools_present(test: &str, files: &[&str], commands: &[&str]) -> bool {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let on_path = |cmd: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(cmd).is_file()))
+    };
+    let mut missing: Vec<String> = files
+        .iter()
+        .filter(|f| !root.join(f).exists())
+        .map(|f| f.to_string())
+        .collect();
+    missing.extend(
+        commands
+            .iter()
+            .filter(|c| !on_path(c))
+            .map(|c| format!("`{c}` on PATH")),
+    );
+    if missing.is_empty() {
+        return true;
+    }
+    let what = format!(
+        "{test}: needs {} (install them with scripts/test, or `npm ci --prefix tests`)",
+        missing.join(", ")
+    );
+    assert!(
+        std::env::var_os("IEHP_FULL_TESTS").is_none_or(|v| v != "1"),
+        "IEHP_FULL_TESTS=1, but {what}"
+    );
+    eprintln!("skipped: {what}");
+    false
+}
+
 /// Builds the hub's own content into `dir`.
 fn build_hub(dir: &Path) {
     let o = Command::new(env!("CARGO_BIN_EXE_iehp"))
@@ -729,43 +767,16 @@ fn every_command_has_help() {
     }
 }
 
-// ---- the hub's real content ----
-
-#[test]
-fn the_hubs_own_content_builds() {
-    let out = tempfile::tempdir().unwrap();
-    build_hub(&out.path().join("site"));
-    let site = out.path().join("site");
-    let count = |dir: &str| {
-        std::fs::read_dir(site.join(dir))
-            .unwrap()
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .count()
-    };
-    assert_eq!(count("events"), 8, "the eight IEHP-CAN events");
-    assert_eq!(count("occupations"), 43, "the 43 NOC codes");
-    assert!(count("members") >= 8, "seven ITPAC networks and the PINs");
-    assert!(count("programs") >= 5);
-    for page in ["about", "for-employers", "licensure-pathways"] {
-        assert!(site.join(page).join("index.html").exists(), "{page}");
-        assert!(
-            site.join("fr").join(page).join("index.html").exists(),
-            "fr/{page}"
-        );
-    }
-}
-
 // ---- valid HTML ----
 
 /// Runs the Nu Html Checker over every HTML page of a build of the fixture and of the hub.
 #[test]
 fn every_page_type_is_valid_html() {
-    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(
-        jar.exists(),
-        "the Nu Html Checker is missing: run `npm ci --prefix tests` (the README's test command does)"
-    );
+    const VNU: &str = "tests/node_modules/vnu-jar/build/dist/vnu.jar";
+    if !tools_present("the Nu Html Checker", &[VNU], &["java"]) {
+        return;
+    }
+    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join(VNU);
     let site = Site::fixture("valid");
     site.build_ok();
     let hub = site.root().join("hub");
@@ -1064,8 +1075,18 @@ fn next_change_says_when_the_site_changes_by_itself() {
     site.build_ok();
     let next = site.read("next-change.json");
     assert!(next.contains("\"built_for\": \"2025-09-01\""), "{next}");
-    // The fixture's summit ends on 2025-11-22; the day after, it is a past event. Nothing
-    // changes earlier (the fixture's newest facts become stale only in 2026).
+    // The fixture's network and program have facts from 2021-09-30: four years later (the
+    // default archive_after_months) they move to the archive, before the summit (ending
+    // 2025-11-22) becomes a past event. Of the two, the reason written first is kept.
+    assert!(next.contains("\"next_change\": \"2025-10-01\""), "{next}");
+    assert!(next.contains("nurses-network.md moves to the archive"), "{next}");
+    site.write(
+        "content/site.yaml",
+        std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap()
+            + "archive_after_months: 120\n",
+    );
+    site.build_ok();
+    let next = site.read("next-change.json");
     assert!(next.contains("\"next_change\": \"2025-11-23\""), "{next}");
     assert!(next.contains("summit-2025.md becomes a past event"), "{next}");
 }

@@ -5,6 +5,7 @@ use super::{Catalog, Lang, dates, occupation_title};
 use crate::content::model::*;
 use crate::content::parse::last_date;
 use crate::error::Result;
+use crate::urls;
 use crate::views::{Card, OccupationLink, ProvinceLink};
 use jiff::civil::Date;
 
@@ -52,9 +53,16 @@ impl Catalog<'_> {
             status_label,
             reviewed: dates::date(item.reviewed, lang.code),
             reviewed_iso: item.reviewed.to_string(),
+            archived: self.archived(i),
             section: None,
             text_lang: (item.lang != lang.code).then(|| item.lang.clone()),
         })
+    }
+
+    /// Whether entity `i` is shown in the archive (see [`is_archived`]).
+    pub(crate) fn archived(&self, i: usize) -> bool {
+        let months = self.site.config.archive_after_months;
+        is_archived(self.entities[i].original, self.now, months)
     }
 
     pub(crate) fn upcoming(&self, e: &Event) -> bool {
@@ -65,7 +73,7 @@ impl Catalog<'_> {
         ProvinceLink {
             code: p.code().to_string(),
             name: p.name(lang.code).to_string(),
-            url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+            url: lang.url(&urls::province(p.code())),
         }
     }
 
@@ -73,7 +81,7 @@ impl Catalog<'_> {
         OccupationLink {
             code: occ.code.clone(),
             title: occupation_title(occ, lang.code).to_string(),
-            url: lang.url(&format!("occupations/{}/", occ.code)),
+            url: lang.url(&urls::occupation(&occ.code)),
             teer: occ.teer,
             count: self.by_code.get(occ.code.as_str()).map_or(0, Vec::len),
         }
@@ -141,6 +149,24 @@ pub fn format_key(f: Format) -> &'static str {
     }
 }
 
+/// Whether an item belongs in the archive at `now`: a portal, network or program whose facts
+/// are older than `months` and that no source has confirmed open since. Events have their own
+/// past and upcoming; pages are the hub's own text.
+pub fn is_archived(item: &Item, now: Date, months: u32) -> bool {
+    let resource = matches!(
+        item.collection,
+        Collection::Portals | Collection::Members | Collection::Programs
+    );
+    let open = matches!(
+        item.details,
+        Details::Portal {
+            status: PortalStatus::Open,
+            ..
+        }
+    );
+    resource && !open && is_stale(item.reviewed, now, months)
+}
+
 /// Whether facts reviewed on `reviewed` are older than `months` at `now`.
 pub fn is_stale(reviewed: Date, now: Date, months: u32) -> bool {
     match reviewed.checked_add(jiff::Span::new().months(i64::from(months))) {
@@ -158,6 +184,64 @@ mod tests {
         let d = |s: &str| s.parse::<Date>().unwrap();
         assert!(is_stale(d("2021-09-30"), d("2025-01-01"), 12));
         assert!(!is_stale(d("2024-06-01"), d("2025-01-01"), 12));
+    }
+
+    #[test]
+    fn old_resources_not_confirmed_open_are_archived() {
+        use crate::content::model::Body;
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let item = |collection, details, reviewed: &str| Item {
+            collection,
+            slug: "x".into(),
+            lang: "en".into(),
+            path: "content/x.md".into(),
+            title: "X".into(),
+            summary: None,
+            provinces: vec![],
+            professions: vec![],
+            audience: vec![],
+            source: None,
+            reviewed: d(reviewed),
+            draft: false,
+            body: Body::default(),
+            body_line: 1,
+            positions: Default::default(),
+            details,
+            form: None,
+        };
+        let portal = |status| Details::Portal {
+            url: None,
+            operator: "O".into(),
+            status,
+        };
+        let now = d("2026-12-01");
+        let unknown_2020 = item(Collection::Portals, portal(PortalStatus::Unknown), "2020-04-07");
+        assert!(is_archived(&unknown_2020, now, 48));
+        let closed_2020 = item(Collection::Portals, portal(PortalStatus::Closed), "2020-04-24");
+        assert!(is_archived(&closed_2020, now, 48));
+        let open_2020 = item(Collection::Portals, portal(PortalStatus::Open), "2020-04-07");
+        assert!(
+            !is_archived(&open_2020, now, 48),
+            "open is open: stale, not archived"
+        );
+        let network_2021 = item(
+            Collection::Members,
+            Details::Member {
+                location: "L".into(),
+                membership: None,
+                services: vec![],
+                host_org: None,
+                url: None,
+            },
+            "2021-09-30",
+        );
+        assert!(is_archived(&network_2021, now, 48));
+        assert!(
+            !is_archived(&network_2021, d("2025-09-30"), 48),
+            "not yet four years old"
+        );
+        let page_2020 = item(Collection::Pages, Details::Page, "2020-01-01");
+        assert!(!is_archived(&page_2020, now, 48));
     }
 
     #[test]

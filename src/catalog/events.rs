@@ -3,13 +3,37 @@
 
 use std::sync::Arc;
 
-use super::layout::calendar_neutral;
-use super::{Catalog, FeedKind, Lang, ics};
+use super::{Catalog, Lang, ics};
 use crate::content::model::*;
 use crate::content::parse::{first_instant, last_date};
 use crate::error::Result;
 use crate::schema::Moment;
+use crate::urls;
 use crate::views::{CalendarLink, FeedLink};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    /// Portals, networks and programs, newest facts first.
+    Resources,
+    Events,
+}
+
+impl FeedKind {
+    pub fn neutral(self) -> &'static str {
+        match self {
+            FeedKind::Resources => urls::FEED_RESOURCES,
+            FeedKind::Events => urls::FEED_EVENTS,
+        }
+    }
+}
+
+/// A subscribable calendar's path: every event's (`None`), or a province's.
+pub(crate) fn calendar_neutral(province: Option<Province>) -> String {
+    match province {
+        None => urls::CALENDAR_ALL.to_string(),
+        Some(p) => urls::province_calendar(p.code()),
+    }
+}
 
 /// How a calendar holds an event, or `None` when the source gives only its month or year: a
 /// calendar entry spanning a whole month or year would claim a date nobody knows, so such events
@@ -71,7 +95,7 @@ impl Catalog<'_> {
         let e = original.event()?;
         calendar_when(e, &self.site.config.timezone)?;
         let slug = &original.slug;
-        Some(lang.url(&format!("events/{slug}/{slug}.ics")))
+        Some(lang.url(&urls::event_calendar(slug)))
     }
 
     /// The feeds and calendar every page links to (head autodiscovery and the footer).

@@ -2,10 +2,11 @@
 //! template, each list's entries in order (cards by title, events upcoming soonest first then
 //! past newest first, sections by collection) and its paging. Pure.
 
-use super::events::{calendar_when, in_calendars};
+use super::events::{FeedKind, calendar_neutral, calendar_when, in_calendars};
 use super::{Catalog, Lang, cards::collection_key, occupation_title};
 use crate::content::model::*;
 use crate::error::Result;
+use crate::urls;
 
 /// Items per list page before it is split into numbered pages.
 pub const PAGE_SIZE: usize = 50;
@@ -81,27 +82,7 @@ impl ListSpec {
     }
 
     pub(crate) fn neutral(&self, n: usize) -> String {
-        if n == 1 {
-            self.base.clone()
-        } else {
-            format!("{}page/{n}/", self.base)
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedKind {
-    /// Portals, networks and programs, newest facts first.
-    Resources,
-    Events,
-}
-
-impl FeedKind {
-    pub fn neutral(self) -> &'static str {
-        match self {
-            FeedKind::Resources => "feeds/resources.xml",
-            FeedKind::Events => "feeds/events.xml",
-        }
+        urls::paged(&self.base, n)
     }
 }
 
@@ -173,11 +154,9 @@ impl Catalog<'_> {
     /// Where a page is written, relative to the output folder.
     pub fn out_path(&self, page: &Page) -> String {
         match page.kind {
-            PageKind::Sitemap | PageKind::Robots => page.neutral.clone(),
-            PageKind::NotFound | PageKind::EventCalendar(_) | PageKind::Calendar(_) | PageKind::Feed(_) => {
-                format!("{}{}", self.langs[page.lang].out_prefix, page.neutral)
-            }
-            _ => format!("{}{}index.html", self.langs[page.lang].out_prefix, page.neutral),
+            // One for the whole site, at its root.
+            PageKind::Sitemap | PageKind::Robots => urls::output_file("", &page.neutral),
+            _ => urls::output_file(&self.langs[page.lang].out_prefix, &page.neutral),
         }
     }
 
@@ -225,7 +204,7 @@ impl Catalog<'_> {
             l,
             PageKind::Occupations,
             "occupations.html",
-            "occupations/".to_string(),
+            urls::OCCUPATIONS.to_string(),
         );
         for occ in &self.site.occupations {
             let lang = &self.langs[l];
@@ -234,7 +213,7 @@ impl Catalog<'_> {
             let spec = ListSpec {
                 heading: format!("{} – {}", occ.code, occupation_title(occ, lang.code)),
                 intro: String::new(),
-                base: format!("occupations/{}/", occ.code),
+                base: urls::occupation(&occ.code),
                 sections,
                 entries,
             };
@@ -250,7 +229,12 @@ impl Catalog<'_> {
                 "occupation.html",
             );
         }
-        self.push(l, PageKind::Provinces, "provinces.html", "provinces/".to_string());
+        self.push(
+            l,
+            PageKind::Provinces,
+            "provinces.html",
+            urls::PROVINCES.to_string(),
+        );
         let national = self.by_province.get(&Province::CA).cloned().unwrap_or_default();
         for province in Province::ALL {
             let lang = &self.langs[l];
@@ -267,7 +251,7 @@ impl Catalog<'_> {
             let spec = ListSpec {
                 heading: province.name(lang.code).to_string(),
                 intro: String::new(),
-                base: format!("provinces/{}/", province.code().to_lowercase()),
+                base: urls::province(province.code()),
                 sections,
                 entries,
             };
@@ -278,10 +262,10 @@ impl Catalog<'_> {
                 "province.html",
             );
         }
-        self.push(l, PageKind::Draws, "draws.html", "draws/".to_string());
+        self.push(l, PageKind::Draws, "draws.html", urls::DRAWS.to_string());
         self.plan_licensing(l);
-        self.push(l, PageKind::Search, "search.html", "search/".to_string());
-        self.push(l, PageKind::NotFound, "404.html", "404.html".to_string());
+        self.push(l, PageKind::Search, "search.html", urls::SEARCH.to_string());
+        self.push(l, PageKind::NotFound, "404.html", urls::NOT_FOUND.to_string());
         self.plan_readers(l);
         Ok(())
     }
@@ -347,6 +331,7 @@ impl Catalog<'_> {
         idx: Vec<usize>,
     ) -> Result<(Vec<String>, Vec<(Option<usize>, usize)>)> {
         let (others, events) = self.ordered(lang, idx);
+        let (archive, others): (Vec<usize>, Vec<usize>) = others.into_iter().partition(|i| self.archived(*i));
         let mut sections = Vec::new();
         let mut entries = Vec::new();
         for c in [
@@ -369,7 +354,11 @@ impl Catalog<'_> {
         let (up, past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
             .partition(|i| lang.cards[*i].status == "upcoming");
-        for (key, list) in [("section_events_upcoming", up), ("section_events_past", past)] {
+        for (key, list) in [
+            ("section_events_upcoming", up),
+            ("section_events_past", past),
+            ("section_archive", archive),
+        ] {
             if !list.is_empty() {
                 sections.push(lang.tr(key)?);
                 let s = sections.len() - 1;
@@ -398,12 +387,25 @@ impl Catalog<'_> {
                 }
             }
         } else {
-            entries.extend(others.into_iter().map(|i| (None, i)));
+            // Old facts nobody has confirmed since go under their own heading, after the rest.
+            let (archive, current): (Vec<usize>, Vec<usize>) =
+                others.into_iter().partition(|i| self.archived(*i));
+            if archive.is_empty() {
+                entries.extend(current.into_iter().map(|i| (None, i)));
+            } else {
+                for (key, list) in [("section_current", current), ("section_archive", archive)] {
+                    if !list.is_empty() {
+                        sections.push(lang.tr(key)?);
+                        let s = sections.len() - 1;
+                        entries.extend(list.into_iter().map(|i| (Some(s), i)));
+                    }
+                }
+            }
         }
         Ok(ListSpec {
             heading: lang.tr(collection_key(collection))?,
             intro: lang.tr(&format!("list_intro_{}", collection.name()))?,
-            base: format!("{}/", collection.name()),
+            base: urls::collection(collection.name()),
             sections,
             entries,
         })
@@ -418,19 +420,14 @@ impl Catalog<'_> {
                 && calendar_when(e, &tz).is_some()
             {
                 let slug = &original.slug;
-                self.push(
-                    l,
-                    PageKind::EventCalendar(i),
-                    "",
-                    format!("events/{slug}/{slug}.ics"),
-                );
+                self.push(l, PageKind::EventCalendar(i), "", urls::event_calendar(slug));
             }
             if original.collection == Collection::Pages && original.form.is_some() {
                 self.push(
                     l,
                     PageKind::FormThanks(i),
                     "thanks.html",
-                    format!("{}/thanks/", original.slug),
+                    urls::form_thanks(&original.slug),
                 );
             }
         }
@@ -473,12 +470,5 @@ impl Catalog<'_> {
         // `starts` holds each event's first instant.
         idx.sort_unstable_by_key(|i| (self.starts[*i], *i));
         idx
-    }
-}
-
-pub(crate) fn calendar_neutral(province: Option<Province>) -> String {
-    match province {
-        None => "events/calendar.ics".to_string(),
-        Some(p) => format!("provinces/{}/calendar.ics", p.code().to_lowercase()),
     }
 }

@@ -24,16 +24,17 @@ mod layout;
 
 pub use cache::CatalogCache;
 pub(crate) use cache::{address, card_digest};
-pub use cards::{collection_key, format_key, is_stale, kind_key};
-pub use events::calendar_when;
-pub use layout::{FeedKind, ListSpec, PAGE_SIZE, Page, PageKind, form_name};
+pub use cards::{collection_key, format_key, is_archived, is_stale, kind_key};
+pub use events::{FeedKind, calendar_when};
+pub use layout::{ListSpec, PAGE_SIZE, Page, PageKind, form_name};
 
 use crate::content::markdown;
 use crate::content::model::*;
 use crate::content::parse::first_instant;
 use crate::error::{Diagnostic, Error, Result};
 use crate::theme::Theme;
-use crate::views::{Card, SiteView};
+use crate::urls;
+use crate::views::{Card, SectionUrls, SiteView};
 use cache::layout_signature;
 
 /// The name of each interface language in that language, for the language switch.
@@ -77,10 +78,7 @@ impl<'a> Entity<'a> {
 
     /// The page's path below a language root: `about/`, `events/summit/`.
     pub fn neutral(&self) -> String {
-        match self.original.collection {
-            Collection::Pages => format!("{}/", self.original.slug),
-            c => format!("{}/{}/", c.name(), self.original.slug),
-        }
+        urls::item(self.original.collection.name(), &self.original.slug)
     }
 }
 
@@ -117,7 +115,7 @@ impl Lang<'_> {
     }
 
     pub(crate) fn url(&self, neutral: &str) -> String {
-        format!("{}{neutral}", self.root)
+        urls::at(&self.root, neutral)
     }
 
     /// Entity `i`'s card in this language.
@@ -247,6 +245,16 @@ impl<'a> Catalog<'a> {
                     build_date_text: dates::date(now, code),
                     locale: locale_of(code).to_string(),
                     feeds: Vec::new(),
+                    urls: SectionUrls {
+                        events: urls::at(&root, &urls::collection(Collection::Events.name())),
+                        portals: urls::at(&root, &urls::collection(Collection::Portals.name())),
+                        members: urls::at(&root, &urls::collection(Collection::Members.name())),
+                        programs: urls::at(&root, &urls::collection(Collection::Programs.name())),
+                        occupations: urls::at(&root, urls::OCCUPATIONS),
+                        provinces: urls::at(&root, urls::PROVINCES),
+                        draws: urls::at(&root, urls::DRAWS),
+                        search: urls::at(&root, urls::SEARCH),
+                    },
                 },
                 root,
                 t,
@@ -315,13 +323,13 @@ impl<'a> Catalog<'a> {
                 lang: 0,
                 kind: PageKind::Sitemap,
                 template: "sitemap.xml",
-                neutral: "sitemap.xml".to_string(),
+                neutral: urls::SITEMAP.to_string(),
             });
             plan.pages.push(Page {
                 lang: 0,
                 kind: PageKind::Robots,
                 template: "robots.txt",
-                neutral: "robots.txt".to_string(),
+                neutral: urls::ROBOTS.to_string(),
             });
             plan.users = plan.find_users();
         }

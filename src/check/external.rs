@@ -27,6 +27,8 @@ pub struct ExternalOptions {
     pub timeout: Duration,
     /// Hosts checked at the same time.
     pub parallel_hosts: usize,
+    /// Say on stderr how many links are left (a line that updates itself on a terminal).
+    pub progress: bool,
 }
 
 impl ExternalOptions {
@@ -38,6 +40,7 @@ impl ExternalOptions {
             per_host_interval: Duration::from_millis(1000),
             timeout: Duration::from_secs(15),
             parallel_hosts: 8,
+            progress: false,
         }
     }
 }
@@ -154,6 +157,12 @@ pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) 
         .user_agent(concat!("iehp-link-check/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
+    let progress = Progress::new(
+        opts.progress,
+        by_host.values().map(Vec::len).sum(),
+        links.len(),
+        by_host.len(),
+    );
     let queue = Mutex::new(by_host.into_iter().collect::<Vec<_>>());
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -169,12 +178,14 @@ pub fn check(links: &BTreeMap<String, BTreeSet<Place>>, opts: &ExternalOptions) 
                         let outcome = request(&agent, url);
                         if let Ok(mut r) = results.lock() {
                             r.push((url.to_string(), outcome));
+                            progress.step(r.len());
                         }
                     }
                 }
             });
         }
     });
+    progress.finish();
     for (url, outcome) in results.into_inner().unwrap_or_default() {
         cache.links.insert(url, outcome);
     }
@@ -215,6 +226,49 @@ fn is_fresh(o: &Outcome, now: jiff::Timestamp, opts: &ExternalOptions) -> bool {
     // A minute of slack for clocks of two machines sharing a cache.
     let slack = jiff::SignedDuration::from_secs(60);
     checked <= now + slack && checked + ttl > now
+}
+
+/// The progress line of a long `--external` run: `checking outside links: 40/212`, rewritten
+/// in place on a terminal, a line at each quarter otherwise (CI logs).
+struct Progress {
+    on: bool,
+    terminal: bool,
+    total: usize,
+}
+
+impl Progress {
+    fn new(on: bool, to_ask: usize, links: usize, hosts: usize) -> Self {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal();
+        if on {
+            eprintln!(
+                "checking {to_ask} outside links on {hosts} hosts ({} answered from the cache)",
+                links - to_ask
+            );
+        }
+        Self {
+            on: on && to_ask > 0,
+            terminal,
+            total: to_ask,
+        }
+    }
+
+    fn step(&self, done: usize) {
+        if !self.on {
+            return;
+        }
+        if self.terminal {
+            eprint!("\rchecking outside links: {done}/{}", self.total);
+        } else if (1..=4).any(|q| done == self.total * q / 4) {
+            eprintln!("checking outside links: {done}/{}", self.total);
+        }
+    }
+
+    fn finish(&self) {
+        if self.on && self.terminal {
+            eprintln!();
+        }
+    }
 }
 
 /// `None` when the link is fine; else whether it is an error, and what to say.

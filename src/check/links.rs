@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use lol_html::{HtmlRewriter, Settings, element};
 
-use crate::content::model::{Body, Collection, Site};
+use crate::content::model::{Body, Site};
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
+use crate::urls;
 
 /// What the rendered site contains: every file, and the ids of every HTML page.
 pub struct SiteIndex {
@@ -45,8 +46,7 @@ impl SiteIndex {
 
     /// The site URL path of an output file: `events/x/index.html` -> `/events/x/`.
     fn url_of(&self, out_path: &str) -> String {
-        let p = out_path.strip_suffix("index.html").unwrap_or(out_path);
-        format!("{}{p}", self.base_path)
+        urls::of_output_file(&self.base_path, out_path)
     }
 
     /// The page whose address is closest to `wanted` (a misspelt slug, a missing or extra
@@ -275,11 +275,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                 }
                 continue;
             }
-            let href = if link.url.starts_with('/') && !link.url.starts_with("//") {
-                format!("{lang_root}{}", &link.url[1..])
-            } else {
-                link.url.clone()
-            };
+            let href = urls::root_relative(lang_root, &link.url).unwrap_or_else(|| link.url.clone());
             if let Err(reason) = index.resolve(&page_url, &href) {
                 if !seen_at.insert((path.clone(), link.offset)) {
                     continue;
@@ -297,8 +293,8 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                     format!("broken link \"{}\"{on}: {reason}", link.url),
                 ));
                 for root in &roots {
-                    if link.url.starts_with('/') && !link.url.starts_with("//") {
-                        reported.insert(format!("{root}{}", &link.url[1..]));
+                    if let Some(placed) = urls::root_relative(root, &link.url) {
+                        reported.insert(placed);
                     }
                 }
                 reported.insert(link.url.clone());
@@ -313,15 +309,12 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                 .find(original.collection, &original.slug, lang)
                 .unwrap_or(original);
             let lang_root = site.config.lang_root(lang);
-            let neutral = match shown.collection {
-                Collection::Pages => format!("{}/", shown.slug),
-                c => format!("{}/{}/", c.name(), shown.slug),
-            };
+            let neutral = urls::item(shown.collection.name(), &shown.slug);
             check_body(
                 &shown.path,
                 &shown.body,
                 shown.body_line,
-                format!("{lang_root}{neutral}"),
+                urls::at(&lang_root, &neutral),
                 &lang_root,
                 lang,
             );
@@ -329,7 +322,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
     }
     for note in &site.notes {
         let lang_root = site.config.lang_root(&note.lang);
-        let page = format!("{lang_root}occupations/{}/", note.code);
+        let page = urls::at(&lang_root, &urls::occupation(&note.code));
         check_body(
             &note.path,
             &note.body,

@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub external: bool,
     /// The cache for `--external` [default: `<root>/.iehp-cache/external-links.json`].
     pub cache: Option<PathBuf>,
+    /// Say on stderr how far `--external` has got.
+    pub progress: bool,
 }
 
 /// What a check found. Problems that stop a build are errors here too.
@@ -117,9 +119,13 @@ fn checks(opts: &CheckOptions) -> Result<Findings> {
             .clone()
             .unwrap_or_else(|| opts.build.root.join(".iehp-cache/external-links.json"));
         let targets = external::collect(&loaded.site);
-        findings
-            .diagnostics
-            .extend(external::check(&targets, &external::ExternalOptions::new(cache))?);
+        findings.diagnostics.extend(external::check(
+            &targets,
+            &external::ExternalOptions {
+                progress: opts.progress,
+                ..external::ExternalOptions::new(cache)
+            },
+        )?);
     }
     Ok(findings)
 }

@@ -228,8 +228,8 @@ fn rewrite_links(event: &mut Event, lang_root: &str) {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
         _ => return,
     };
-    if dest.starts_with('/') && !dest.starts_with("//") {
-        *dest = CowStr::from(format!("{lang_root}{}", &dest[1..]));
+    if let Some(placed) = crate::urls::root_relative(lang_root, dest) {
+        *dest = CowStr::from(placed);
     }
 }
 

@@ -49,8 +49,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "404",
 ];
 
-/// The longest slug: a file name and URL segment every file system and browser takes.
-pub const MAX_SLUG: usize = 120;
+pub use crate::schema::{MAX_SLUG, is_safe_slug};
 
 /// `slug` cut to at most [`MAX_SLUG`] characters, at a dash when there is one to cut at (a long
 /// title gives a slug of its first words).
@@ -82,17 +81,6 @@ pub fn slug_problem(slug: &str) -> Option<String> {
     } else {
         format!("the slug {slug:?} must be lowercase letters, digits and dashes (e.g. {suggestion:?})")
     })
-}
-
-/// Lowercase ASCII letters, digits and single dashes inside: safe as one URL and path segment.
-pub fn is_safe_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_SLUG
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
 }
 
 pub const SITE_FILE: &str = "content/site.yaml";

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::catalog::is_archived;
 use crate::content::model::{Item, Site};
 use crate::content::parse::last_date;
 
@@ -25,12 +26,14 @@ pub struct NextChange {
 enum Why {
     Past,
     Stale,
+    Archived,
 }
 
 fn reason(item: &Item, why: Why) -> String {
     match why {
         Why::Past => format!("{} becomes a past event", item.path.display()),
         Why::Stale => format!("{} becomes stale", item.path.display()),
+        Why::Archived => format!("{} moves to the archive", item.path.display()),
     }
 }
 
@@ -58,6 +61,7 @@ fn consider<'a>(best: &mut Option<(Date, &'a Item, Why)>, now: Date, date: Date,
 pub fn next_change(site: &Site, now: Date) -> NextChange {
     let tz = &site.config.timezone;
     let months = jiff::Span::new().months(i64::from(site.config.stale_after_months));
+    let archive_months = jiff::Span::new().months(i64::from(site.config.archive_after_months));
     // Items share few review dates, and adding months to a date is not free: the dev server
     // works this out after every edit of a large hub.
     let mut stale_from: HashMap<Date, Option<Date>, ahash::RandomState> = HashMap::default();
@@ -73,6 +77,15 @@ pub fn next_change(site: &Site, now: Date) -> NextChange {
             .or_insert_with(|| item.reviewed.checked_add(months).and_then(|d| d.tomorrow()).ok());
         if let Some(stale) = stale {
             consider(&mut best, now, stale, item, Why::Stale);
+        }
+        // The day `is_archived` first holds (never for an open portal, an event or a page).
+        if let Ok(Some(day)) = item
+            .reviewed
+            .checked_add(archive_months)
+            .map(|d| d.tomorrow().ok())
+            && is_archived(item, day, site.config.archive_after_months)
+        {
+            consider(&mut best, now, day, item, Why::Archived);
         }
     }
     NextChange {

@@ -285,8 +285,8 @@ impl Builder {
             None => self.manifest.clone(),
         };
         let views = Views::new(&catalog, manifest.as_deref());
-        let next_change = serde_json::to_vec_pretty(&render::schedule::next_change(&site, now))
-            .map_err(|e| Error::Usage(format!("next-change.json: {e}")))?;
+        // The files that are neither pages nor the index, as a build makes them.
+        let derived_now = render::derived_files(&site, &theme, assets, now)?;
         let fast = !everything && catalog.layout_reused() && pages_layout == Some(catalog.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match views.pages_to_check().filter(|_| fast) {
@@ -412,12 +412,7 @@ impl Builder {
         }
         let index_now = new_index.as_ref().unwrap_or(&self.index);
         let mut derived = Files::default();
-        let files = std::iter::once(OutputFile::new("next-change.json", next_change)).chain(
-            theme
-                .statics
-                .iter()
-                .map(|(rel, file)| OutputFile::new(assets.output_path(rel), file.bytes.clone())),
-        );
+        let files = derived_now;
         for file in files {
             let out = file.path.clone();
             let before = self.derived.get(&out);

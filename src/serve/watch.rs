@@ -84,10 +84,6 @@ pub struct Debounce {
     burst: Option<(Instant, Instant)>,
 }
 
-/// How long a burst must fall silent before the rebuild starts. Editors save in well under a
-/// millisecond and a checkout writes files back to back, while each millisecond waited here is
-/// one more before the page updates.
-pub const QUIET: Duration = Duration::from_millis(10);
 /// The longest a rebuild waits for events that never stop.
 pub const LONGEST: Duration = Duration::from_secs(1);
 

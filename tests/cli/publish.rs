@@ -442,3 +442,194 @@ fn the_sitemap_dates_each_item_page_by_its_reviewed_date() {
     // Lists have no single date.
     assert_eq!(at("https://hub.example.org/events/").as_deref(), None);
 }
+
+// ---- command-line conventions ----
+
+#[test]
+fn version_completions_colour_and_quiet() {
+    let site = super::Site::fixture("valid");
+    let out = site.iehp(&["--version"]);
+    assert_eq!(
+        super::stdout(&out),
+        format!("iehp {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    for (shell, marker) in [
+        ("bash", "_iehp()"),
+        ("zsh", "#compdef iehp"),
+        ("fish", "complete -c iehp"),
+    ] {
+        let out = site.iehp(&["completions", shell]);
+        let text = super::stdout(&out);
+        assert!(out.status.success() && text.contains(marker), "{shell}: {text}");
+        for sub in ["build", "check", "new", "serve", "--external"] {
+            assert!(text.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    assert!(!site.iehp(&["completions", "cmd.exe"]).status.success());
+
+    // A problem, to see how it is printed.
+    site.write(
+        "content/events/x.md",
+        format!(
+            "{}start: 2025-02-30\nhost: Clinic # 3\n{}",
+            super::EVENT_HEAD,
+            super::EVENT_TAIL
+        ),
+    );
+    let plain = super::stdout(&site.iehp(&["check", "--now", super::NOW]));
+    assert!(
+        plain.contains("content/events/x.md:4:8: field \"start\": 2025 has no February 30"),
+        "{plain}"
+    );
+    assert!(!plain.contains('\x1b'), "colour on a pipe: {plain:?}");
+    let coloured = super::stdout(&site.iehp(&["check", "--now", super::NOW, "--color", "always"]));
+    assert!(
+        coloured.contains("\x1b[1mcontent/events/x.md:4:8:\x1b[0m \x1b[1;31merror:\x1b[0m field \"start\": 2025 has no February 30"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\x1b[1;33mwarning:\x1b[0m"), "{coloured:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iehp"))
+        .args(["build", "--now", super::NOW, "--color", "never"])
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!super::stderr(&out).contains('\x1b'));
+    assert!(super::stderr(&out).contains("content/events/x.md:4:8: field \"start\""));
+
+    // --quiet: problems only; nothing on success.
+    let quiet = super::stdout(&site.iehp(&["check", "--now", super::NOW, "--quiet"]));
+    assert!(quiet.contains("content/events/x.md:4:8:"), "{quiet}");
+    assert!(
+        !quiet.contains("pages checked") && !quiet.contains("did not build") && !quiet.contains("note:"),
+        "{quiet}"
+    );
+    std::fs::remove_file(site.root().join("content/events/x.md")).unwrap();
+    let out = site.iehp(&["build", "--now", super::NOW, "-q"]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    assert_eq!(super::stdout(&out), "");
+    let out = site.iehp(&["new", "events", "Quiet one", "--quiet"]);
+    assert!(out.status.success() && super::stdout(&out).is_empty());
+}
+
+#[test]
+fn check_external_says_how_far_it_has_got() {
+    let (addr, _) = super::link_server();
+    let site = super::Site::fixture("valid");
+    site.write(
+        "content/portals/local.md",
+        format!(
+            "---\ntitle: Local Portal\nprovince: ON\nurl: {addr}/ok\noperator: X\nstatus: open\nsource: {addr}/moved\nreviewed: 2025-08-01\n---\n"
+        ),
+    );
+    let cache = site.root().join("links.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--now",
+            super::NOW,
+            "--external",
+            "--cache",
+            cache.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        site.iehp(&args)
+    };
+    let err = super::stderr(&run(&[]));
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("checking ")
+            && first.contains(" outside links on ")
+            && first.ends_with("(0 answered from the cache)"),
+        "{err}"
+    );
+    let total: usize = first.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(
+        err.contains(&format!("checking outside links: {total}/{total}")),
+        "{err}"
+    );
+    // The second run asks nothing: the cache answers, and says so.
+    let err = super::stderr(&run(&[]));
+    assert!(
+        err.contains(&format!(
+            "checking 0 outside links on 0 hosts ({total} answered from the cache)"
+        )),
+        "{err}"
+    );
+    assert!(!super::stderr(&run(&["--quiet"])).contains("checking"));
+}
+
+#[test]
+fn readme_links_only_inside_the_repository_and_the_crate_says_its_licence() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(!readme.contains("../"), "README points outside the repository");
+    let mut links = 0;
+    for (i, _) in readme.match_indices("](") {
+        let target = &readme[i + 2..i + 2 + readme[i + 2..].find(')').unwrap()];
+        links += 1;
+        assert!(
+            !target.contains("://"),
+            "README links outside the repository: {target}"
+        );
+        let path = target.split('#').next().unwrap();
+        assert!(
+            path.is_empty() || repo().join(path).exists(),
+            "README links to a missing {target}"
+        );
+    }
+    assert!(links >= 2, "{links}");
+    let cargo: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    let package = &cargo["package"];
+    assert_eq!(package["license"].as_str(), Some("MIT"));
+    assert!(
+        std::fs::read_to_string(repo().join("LICENSE"))
+            .unwrap()
+            .starts_with("MIT License")
+    );
+    // rust-version is the toolchain rust-toolchain.toml pins.
+    let toolchain: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("rust-toolchain.toml")).unwrap()).unwrap();
+    let channel = toolchain["toolchain"]["channel"].as_str().unwrap();
+    let rust_version = package["rust-version"].as_str().unwrap();
+    assert!(
+        channel.starts_with(&format!("{rust_version}.")),
+        "{rust_version} vs {channel}"
+    );
+}
+
+/// CONTRIBUTING opens with the five-minute event, whose example passes `iehp check` as written,
+/// and the pull request template carries the editor's checklist.
+#[test]
+fn the_five_minute_event_in_contributing_checks_clean() {
+    let guide = std::fs::read_to_string(repo().join("CONTRIBUTING.md")).unwrap();
+    let first = guide.lines().find(|l| l.starts_with("## ")).unwrap();
+    assert_eq!(first, "## Add an event in five minutes");
+    let section = &guide[guide.find(first).unwrap()..guide.find("## Contents").unwrap()];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let text: String = block
+        .lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let site = super::Site::fixture("valid");
+    site.write("content/events/job-fair-toronto-2026.md", &text);
+    let out = site.iehp(&["check", "--now", super::NOW]);
+    let report = super::stdout(&out);
+    assert!(out.status.success(), "{report}");
+    // Notes (such as "no version in French") are information; nothing else may be said.
+    let about: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("content/events/job-fair-toronto-2026.md:"))
+        .filter(|l| !l.contains(": note: "))
+        .collect();
+    assert!(about.is_empty(), "the guide's example raises problems:\n{report}");
+    let template = std::fs::read_to_string(repo().join(".github/pull_request_template.md")).unwrap();
+    for needle in ["- [ ]", "`source`", "`reviewed`", "iehp check", "deploy preview"] {
+        assert!(
+            template.contains(needle),
+            "the pull request template lacks {needle}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ use crate::content::model::*;
 use crate::content::parse::first_instant;
 use crate::error::Result;
 use crate::render::atom;
+use crate::urls;
 
 /// Entries per Atom feed: the newest ones.
 const FEED_SIZE: usize = 50;
@@ -35,12 +36,18 @@ impl Views<'_> {
             }
             PageKind::Calendar(province) => {
                 let (name, page_neutral) = match province {
-                    None => (lang.tr("calendar_name_all")?, "events/".to_string()),
-                    Some(Province::CA) => (lang.tr("calendar_name_national")?, "provinces/ca/".to_string()),
+                    None => (
+                        lang.tr("calendar_name_all")?,
+                        urls::collection(Collection::Events.name()),
+                    ),
+                    Some(Province::CA) => (
+                        lang.tr("calendar_name_national")?,
+                        urls::province(Province::CA.code()),
+                    ),
                     Some(p) => (
                         lang.tr("calendar_name_province")?
                             .replace("{province}", p.name(lang.code)),
-                        format!("provinces/{}/", p.code().to_lowercase()),
+                        urls::province(p.code()),
                     ),
                 };
                 let calendar = ics::Calendar {
@@ -128,7 +135,7 @@ impl Views<'_> {
             FeedKind::Events => (
                 lang.tr("feed_events_title")?,
                 lang.tr("list_intro_events")?,
-                lang.url("events/"),
+                lang.url(&urls::collection(Collection::Events.name())),
             ),
         };
         let self_url = format!("{}{}", self.cat.origin, lang.url(kind.neutral()));

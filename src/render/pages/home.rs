@@ -7,6 +7,7 @@ use super::Views;
 use crate::catalog::{Lang, collection_key};
 use crate::content::model::*;
 use crate::error::Result;
+use crate::urls;
 use crate::views::*;
 
 /// How many cards the home page shows in each of its sections.
@@ -35,6 +36,7 @@ impl Views<'_> {
         let upcoming: Vec<Card> = upcoming.iter().map(|i| Card::clone(&cards[*i])).collect();
         let mut resources: Vec<usize> = (0..self.cat.entities.len())
             .filter(|i| !matches!(collection(*i), Collection::Events | Collection::Pages))
+            .filter(|i| !cards[*i].archived)
             .collect();
         first_by_key(&mut resources, HOME_NEWEST, |i| {
             (
@@ -58,7 +60,7 @@ impl Views<'_> {
             collections.push(CollectionCount {
                 name: c.name().to_string(),
                 label: lang.tr(collection_key(c))?,
-                url: lang.url(&format!("{}/", c.name())),
+                url: lang.url(&urls::collection(c.name())),
                 count: self
                     .cat
                     .entities

@@ -10,6 +10,7 @@ use crate::content::markdown;
 use crate::content::model::*;
 use crate::error::Result;
 use crate::schema::Moment;
+use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
@@ -259,7 +260,7 @@ impl Views<'_> {
         let form = original.form?;
         Some(FormView {
             name: form_name(form).to_string(),
-            action: lang.url(&format!("{}/thanks/", original.slug)),
+            action: lang.url(&urls::form_thanks(&original.slug)),
             lang: lang.code.to_string(),
             provinces: Province::ALL
                 .iter()

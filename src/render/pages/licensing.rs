@@ -16,14 +16,14 @@ use crate::schema::is_web_url;
 use crate::views::{Card, OccupationLink, ProvinceLink, SourceView};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChooserView {
+pub(crate) struct ChooserView {
     pub title: String,
     pub intro: String,
     pub professions: Vec<ChooserProfession>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChooserProfession {
+pub(crate) struct ChooserProfession {
     pub slug: String,
     pub title: String,
     pub pathways: Vec<PathwayLink>,
@@ -31,7 +31,7 @@ pub struct ChooserProfession {
 
 /// A link to a pathway, named by its province (in the chooser) or its title.
 #[derive(Debug, Clone, Serialize)]
-pub struct PathwayLink {
+pub(crate) struct PathwayLink {
     pub province: String,
     pub title: String,
     pub url: String,
@@ -41,7 +41,7 @@ pub struct PathwayLink {
 
 /// An organisation as a step or a list names it: its page and its website.
 #[derive(Debug, Clone, Serialize)]
-pub struct OrgLink {
+pub(crate) struct OrgLink {
     pub slug: String,
     pub title: String,
     pub abbreviation: Option<String>,
@@ -56,7 +56,7 @@ pub struct OrgLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct StepView {
+pub(crate) struct StepView {
     pub number: usize,
     pub title: String,
     pub text_html: String,
@@ -68,13 +68,13 @@ pub struct StepView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct StepLink {
+pub(crate) struct StepLink {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PathwayView {
+pub(crate) struct PathwayView {
     pub title: String,
     pub summary: String,
     pub province: ProvinceLink,
@@ -97,14 +97,14 @@ pub struct PathwayView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OrgGroup {
+pub(crate) struct OrgGroup {
     pub kind: String,
     pub label: String,
     pub organizations: Vec<OrgLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OrgView {
+pub(crate) struct OrgView {
     pub title: String,
     pub abbreviation: Option<String>,
     /// Its name in the other language, when a source gives an official one.
@@ -141,7 +141,7 @@ pub struct OrgView {
 
 /// A profession as the home page offers it: a link to its place in the chooser.
 #[derive(Debug, Clone, Serialize)]
-pub struct HomeProfession {
+pub(crate) struct HomeProfession {
     pub title: String,
     pub url: String,
     /// How many provinces and territories have its pathway.
@@ -150,7 +150,7 @@ pub struct HomeProfession {
 
 /// What opens an occupation or province page: its pathways and regulators.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct LicensingView {
+pub(crate) struct LicensingView {
     pub pathways: Vec<PathwayLink>,
     pub regulators: Vec<OrgLink>,
 }

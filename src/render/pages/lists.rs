@@ -7,6 +7,7 @@ use super::Views;
 use crate::catalog::{FeedKind, Lang, ListSpec, PAGE_SIZE};
 use crate::content::model::*;
 use crate::error::{Error, Result};
+use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
@@ -15,7 +16,7 @@ impl Views<'_> {
         let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
         let mut view = self.list_view(lang, spec, n);
         // The events list offers the calendar of all events and the events feed.
-        if spec.base == "events/" {
+        if spec.base == urls::collection(Collection::Events.name()) {
             view.calendar = self.cat.calendar_link(lang, None);
             view.feed_url = Some(lang.url(FeedKind::Events.neutral()));
         }
@@ -103,7 +104,7 @@ impl Views<'_> {
             .map(|p| ProvinceCount {
                 code: p.code().to_string(),
                 name: p.name(lang.code).to_string(),
-                url: lang.url(&format!("provinces/{}/", p.code().to_lowercase())),
+                url: lang.url(&urls::province(p.code())),
                 count: self.cat.by_province.get(p).map_or(0, Vec::len),
             })
             .collect()

@@ -9,17 +9,18 @@ use super::Views;
 use crate::catalog::{Lang, SearchKind, occupation_title};
 use crate::content::model::Province;
 use crate::error::{Error, Result};
+use crate::urls;
 
 /// One choice of a facet: the value in the URL and its label.
 #[derive(Debug, Clone, Serialize)]
-pub struct FacetOption {
+pub(crate) struct FacetOption {
     pub value: String,
     pub label: String,
 }
 
 /// One group of checkboxes: `name` is the URL parameter.
 #[derive(Debug, Clone, Serialize)]
-pub struct Facet {
+pub(crate) struct Facet {
     pub name: String,
     pub legend: String,
     pub options: Vec<FacetOption>,
@@ -27,19 +28,19 @@ pub struct Facet {
 
 /// A string the client shows, handed over as a `data-t-<key>` attribute.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClientString {
+pub(crate) struct ClientString {
     pub key: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BrowseLink {
+pub(crate) struct BrowseLink {
     pub label: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SearchView {
+pub(crate) struct SearchView {
     /// The form's action: this language's search page.
     pub action: String,
     /// Site-relative URL of the index manifest.
@@ -147,21 +148,21 @@ fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
     let mut browse = vec![
         BrowseLink {
             label: lang.tr("search_browse_professions")?,
-            url: lang.url("occupations/"),
+            url: lang.url(urls::OCCUPATIONS),
         },
         BrowseLink {
             label: lang.tr("search_browse_provinces")?,
-            url: lang.url("provinces/"),
+            url: lang.url(urls::PROVINCES),
         },
     ];
     for kind in ["portals", "events", "members", "programs"] {
         browse.push(BrowseLink {
             label: kind_label(lang, kind)?,
-            url: lang.url(&format!("{kind}/")),
+            url: lang.url(&urls::collection(kind)),
         });
     }
     Ok(SearchView {
-        action: lang.url("search/"),
+        action: lang.url(urls::SEARCH),
         manifest,
         facets,
         professions,

@@ -6,6 +6,7 @@ use tera::Context;
 use super::Views;
 use crate::catalog::Lang;
 use crate::error::Result;
+use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
@@ -25,7 +26,7 @@ impl Views<'_> {
     pub(super) fn robots_context(&self) -> Context {
         let cfg = &self.cat.site.config;
         let mut ctx = Context::new();
-        ctx.insert("sitemap_url", &format!("{}sitemap.xml", cfg.base_url));
+        ctx.insert("sitemap_url", &format!("{}{}", cfg.base_url, urls::SITEMAP));
         ctx.insert("base_url", &cfg.base_url);
         ctx.insert("default_language", cfg.default_language());
         ctx
