@@ -4,6 +4,7 @@
 
 pub mod atom;
 pub mod pages;
+pub mod redirects;
 pub mod schedule;
 pub mod stamps;
 

@@ -76,7 +76,10 @@ impl Field {
     }
 }
 
-const K1: f64 = 1.2;
+/// BM25's term frequency saturation. Field weights (1 to 10) put a title match far up the
+/// curve, so `k1` is larger than the usual 1.2: with 1.2 every title match saturated to the same
+/// impact, and an occupation's title could not outweigh a network's.
+const K1: f64 = 6.0;
 
 /// What the fields other than the title of a general page (About, For employers: the
 /// `pages` collection) weigh: such pages mention everything in passing, so they come below
@@ -148,8 +151,9 @@ impl Synonyms {
     }
 }
 
-/// Impacts are stored as integers: `round(impact * IMPACT_SCALE)`, clamped to 1..=255. An
-/// impact cannot exceed `ln(1 + N) * (K1 + 1)`, about 25 for 100,000 documents.
+/// Impacts are stored as integers: `round(impact * IMPACT_SCALE)`, clamped to 1..=1023 (the
+/// ten bits a title posting has for it, see [`encode`]). An impact cannot exceed
+/// `ln(1 + N) * (K1 + 1)`, about 81 for 100,000 documents.
 const IMPACT_SCALE: f64 = 10.0;
 
 /// Set on a posting when the term is in the document's title.
@@ -740,7 +744,7 @@ pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
                 .map(|(doc, tf, flags)| {
                     let tf = f64::from(tf);
                     let impact = idf * tf * (K1 + 1.0) / (tf + K1);
-                    let q = (impact * IMPACT_SCALE).round().clamp(1.0, 255.0) as u16;
+                    let q = (impact * IMPACT_SCALE).round().clamp(1.0, 1023.0) as u16;
                     Posting {
                         doc,
                         value: encode(q, flags),

@@ -81,6 +81,11 @@
     form.appendChild(count);
     list.parentNode.insertBefore(form, list);
 
+    // An item for all of Canada applies in every province, as in the site search.
+    function inProvince(codes, p) {
+      return codes.indexOf(p) >= 0 || (p !== 'CA' && codes.indexOf('CA') >= 0);
+    }
+
     function apply() {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
       var p = province ? province.value : '';
@@ -88,7 +93,7 @@
       var shown = 0;
       items.forEach(function (it, i) {
         var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; }) &&
-          (!p || (it.dataset.provinces || '').split(' ').indexOf(p) >= 0) &&
+          (!p || inProvince((it.dataset.provinces || '').split(' '), p)) &&
           (!s || it.dataset.status === s);
         it.hidden = !ok;
         if (ok) shown++;

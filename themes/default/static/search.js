@@ -66,7 +66,7 @@ const HIGH = '\uffff';
 const WEIGHT = { exact: 1, prefix: 0.8, fuzzy: 0.55 };
 const MAX_EXPANSIONS = 64;
 // Tiers: an occupation's own code; a query that is a whole title; every word in the title.
-const CODE_BONUS = 1e6, TITLE_BONUS = 1e5, IN_TITLE_BONUS = 1e4;
+const CODE_BONUS = 1e9, TITLE_BONUS = 1e8, IN_TITLE_BONUS = 1e7;
 export const FACETS = ['type', 'province', 'status', 'lang', 'profession'];
 
 export class Index {
