@@ -300,8 +300,8 @@ fn new_with_a_very_long_title_writes_a_file_the_build_takes() {
     let path = site.root().join("content/pages").join(&written[0]);
     let text = std::fs::read_to_string(&path)
         .unwrap()
-        .replace("summary:          #", "summary: Filled in. #")
-        .replace("reviewed:         #", "reviewed: 2025-01-15 #")
+        .replace("\nsummary:\n", "\nsummary: Filled in.\n")
+        .replace("\nreviewed:\n", "\nreviewed: 2025-01-15\n")
         .replace("draft: true", "draft: false");
     std::fs::write(&path, text).unwrap();
     let built = site.build();
