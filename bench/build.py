@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Build benchmark: `iehp build` on synthetic hubs, side by side with Hugo when it is installed.
+"""Build benchmark: `iehp build` on synthetic hubs, side by side with Hugo and with Hugo followed by
+Pagefind (what a user would pick for a searchable static site), writing on disk and on tmpfs.
 
-Generates hubs with ../shared/bench/gen.py (same content for both generators), runs each build
+Generates hubs with ../shared/bench/gen.py (the same content for every generator), runs each build
 several times in turn, and prints the median wall time and peak memory (maximum resident set size
-of the build process, from wait4) of each, and their ratio. Figures from one run of this script
-are comparable with each other; figures from different runs or machines are not.
+of the build, from wait4: for Hugo+Pagefind, the larger of the two) of each, and the ratios the
+build targets are stated in. Figures from one run of this script are comparable with each other;
+figures from different runs or machines are not.
 
 Usage:
-  python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--no-hugo]
+  python3 bench/build.py [--sizes 1000,10000,50000] [--runs 3] [--places disk,tmpfs] [--no-hugo]
 
-Hugo is Debian's package `hugo` (0.111): `apt-get install hugo`.
+Hugo is Debian's package `hugo` (0.111): `apt-get install hugo`. Pagefind is the npm package
+`pagefind`, installed once into the work folder (`npm install pagefind`, which brings its binary
+for this platform); after that every run is offline. Without npm or Hugo, those columns are left
+out and the script says so.
 """
 
 import argparse
@@ -18,7 +23,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,15 +49,36 @@ def generate(fmt, n, out):
                        check=True, stdout=subprocess.DEVNULL)
 
 
+def pagefind_binary(work):
+    """The Pagefind binary from its npm package, installed into `work` once (the only step that
+    needs the registry); None when npm is missing or the install fails."""
+    prefix = os.path.join(work, "pagefind")
+    binary = os.path.join(prefix, "node_modules", ".bin", "pagefind")
+    if not os.path.exists(binary):
+        if shutil.which("npm") is None:
+            return None
+        os.makedirs(prefix, exist_ok=True)
+        done = subprocess.run(["npm", "install", "--prefix", prefix, "--no-audit", "--no-fund",
+                               "--loglevel=error", "pagefind@1"], stdout=subprocess.DEVNULL)
+        if done.returncode != 0 or not os.path.exists(binary):
+            return None
+    return binary
+
+
+# The targets of the build at 10,000 items, as fractions of the other tools' median wall time.
+TARGETS = {"hugo": 1 / 2, "hugo+pagefind": 1 / 4}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--places", default="disk,tmpfs",
+                    help="where the outputs are written: disk (under --work) and/or tmpfs "
+                         "(under /dev/shm)")
     ap.add_argument("--no-hugo", action="store_true")
-    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "iehp-bench"))
-    ap.add_argument("--out-root", default=None,
-                    help="where both tools write their output (e.g. /dev/shm to leave the disk "
-                         "out of the measurement); default: the work folder")
+    ap.add_argument("--work", default=os.path.join("/var/tmp", "iehp-bench"),
+                    help="inputs, and the disk outputs (a folder on disk, not tmpfs)")
     args = ap.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -61,42 +86,62 @@ def main():
     hugo = None if args.no_hugo else shutil.which("hugo")
     if not args.no_hugo and hugo is None:
         print("hugo is not installed (apt-get install hugo): measuring iehp alone", file=sys.stderr)
-
     os.makedirs(args.work, exist_ok=True)
-    out_root = args.out_root or args.work
-    os.makedirs(out_root, exist_ok=True)
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        hub = os.path.join(args.work, f"hub-{n}")
-        generate("iehp", n, hub)
-        cmds = {"iehp": [iehp, "build", "--root", hub, "--out", os.path.join(out_root, f"out-{n}"),
-                         "--now", "2025-09-01"]}
-        if hugo:
-            hsite = os.path.join(args.work, f"hugo-{n}")
-            generate("hugo", n, hsite)
-            cmds["hugo"] = [hugo, "--quiet", "-s", hsite, "-d", os.path.join(out_root, f"hugo-out-{n}")]
-        results = {name: [] for name in cmds}
-        for name, cmd in cmds.items():
-            run_once(cmd)  # warm-up: file cache, first-run effects
-        for _ in range(args.runs):
-            for name, cmd in cmds.items():  # alternate, so drift affects both alike
-                results[name].append(run_once(cmd))
-        for name, res in results.items():
-            walls = [w for w, _ in res]
-            rss = [m for _, m in res]
-            rows.append((n, name, statistics.median(walls), min(walls), max(walls), max(rss)))
+    pagefind = pagefind_binary(args.work) if hugo else None
+    if hugo and pagefind is None:
+        print("pagefind could not be installed from npm: no Hugo+Pagefind column", file=sys.stderr)
 
-    print(f"outputs written under {out_root}")
-    print(f"{'items':>7} {'tool':<6} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8}")
-    for n, name, med, lo, hi, mb in rows:
-        print(f"{n:>7} {name:<6} {med:>9.2f} {lo:>7.2f} {hi:>7.2f} {mb:>8.0f}")
-    for n in sorted({r[0] for r in rows}):
-        by = {r[1]: r for r in rows if r[0] == n}
-        if "hugo" in by:
-            ratio = by["iehp"][2] / by["hugo"][2]
-            print(f"{n} items: iehp takes {ratio:.2f}x Hugo's median wall time "
-                  f"({'meets' if ratio <= 0.2 else 'misses'} the 1/5 target); "
-                  f"peak memory {by['iehp'][5]:.0f} MB vs {by['hugo'][5]:.0f} MB")
+    roots = {"disk": os.path.join(args.work, "out"), "tmpfs": "/dev/shm/iehp-bench"}
+    rows = []
+    for place in args.places.split(","):
+        out_root = roots[place]
+        os.makedirs(out_root, exist_ok=True)
+        for n in [int(s) for s in args.sizes.split(",")]:
+            hub = os.path.join(args.work, f"hub-{n}")
+            generate("iehp", n, hub)
+            cmds = {"iehp": [iehp, "build", "--root", hub, "--out",
+                             os.path.join(out_root, f"out-{n}"), "--now", "2025-09-01"]}
+            if hugo:
+                hsite = os.path.join(args.work, f"hugo-{n}")
+                generate("hugo", n, hsite)
+                hout = os.path.join(out_root, f"hugo-out-{n}")
+                cmds["hugo"] = [hugo, "--quiet", "-s", hsite, "-d", hout]
+                if pagefind:
+                    pout = os.path.join(out_root, f"hugo-pagefind-out-{n}")
+                    cmds["hugo+pagefind"] = [
+                        "sh", "-c", '"$1" --quiet -s "$2" -d "$3" && "$4" --site "$3"', "sh",
+                        hugo, hsite, pout, pagefind]
+            results = {name: [] for name in cmds}
+            for name, cmd in cmds.items():
+                run_once(cmd)  # warm-up: file cache, first-run effects
+            for _ in range(args.runs):
+                for name, cmd in cmds.items():  # alternate, so drift affects all alike
+                    results[name].append(run_once(cmd))
+            for name, res in results.items():
+                walls = [w for w, _ in res]
+                rss = [m for _, m in res]
+                rows.append((place, n, name, statistics.median(walls), min(walls), max(walls),
+                             max(rss)))
+                print(f"{place} {n} {name}: median {statistics.median(walls):.2f} s", file=sys.stderr)
+            for name in cmds:
+                if name != "iehp":
+                    shutil.rmtree(cmds[name][-1] if name == "hugo" else cmds[name][-2],
+                                  ignore_errors=True)
+        if place == "tmpfs":
+            shutil.rmtree(out_root, ignore_errors=True)
+
+    print(f"{'place':<6} {'items':>7} {'tool':<14} {'median s':>9} {'min s':>7} {'max s':>7} "
+          f"{'peak MB':>8}")
+    for place, n, name, med, lo, hi, mb in rows:
+        print(f"{place:<6} {n:>7} {name:<14} {med:>9.2f} {lo:>7.2f} {hi:>7.2f} {mb:>8.0f}")
+    for place, n in sorted({(r[0], r[1]) for r in rows}):
+        by = {r[2]: r for r in rows if r[0] == place and r[1] == n}
+        for other, target in TARGETS.items():
+            if other in by:
+                ratio = by["iehp"][3] / by[other][3]
+                print(f"{place}, {n} items: iehp takes {ratio:.2f}x {other}'s median wall time "
+                      f"({'meets' if ratio <= target else 'misses'} the 1/{round(1 / target)} "
+                      f"target); peak memory {by['iehp'][6]:.0f} MB vs {by[other][6]:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ pub mod fs;
 pub mod memory;
 pub mod new;
 pub mod output;
+pub mod province;
 pub mod render;
 pub mod schema;
 pub mod search;

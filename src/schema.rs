@@ -9,6 +9,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::error::Diagnostic;
+pub use crate::province::Province;
 use crate::yaml::{KeyIndex, Node, Pos};
 
 /// A point in time as editors write it: a date, or a date-time with its UTC offset. Past events
@@ -435,121 +436,6 @@ pub fn suggest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
-}
-
-/// Canadian provinces and territories, and `CA` for national items. Declared in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Province {
-    CA,
-    AB,
-    BC,
-    MB,
-    NB,
-    NL,
-    NS,
-    NT,
-    NU,
-    ON,
-    PE,
-    QC,
-    SK,
-    YT,
-}
-
-impl Province {
-    pub const ALL: [Province; 14] = [
-        Province::CA,
-        Province::AB,
-        Province::BC,
-        Province::MB,
-        Province::NB,
-        Province::NL,
-        Province::NS,
-        Province::NT,
-        Province::NU,
-        Province::ON,
-        Province::PE,
-        Province::QC,
-        Province::SK,
-        Province::YT,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Province::CA => "CA",
-            Province::AB => "AB",
-            Province::BC => "BC",
-            Province::MB => "MB",
-            Province::NB => "NB",
-            Province::NL => "NL",
-            Province::NS => "NS",
-            Province::NT => "NT",
-            Province::NU => "NU",
-            Province::ON => "ON",
-            Province::PE => "PE",
-            Province::QC => "QC",
-            Province::SK => "SK",
-            Province::YT => "YT",
-        }
-    }
-
-    pub fn name(self, lang: &str) -> &'static str {
-        let (en, fr) = match self {
-            Province::CA => ("Across Canada", "Partout au Canada"),
-            Province::AB => ("Alberta", "Alberta"),
-            Province::BC => ("British Columbia", "Colombie-Britannique"),
-            Province::MB => ("Manitoba", "Manitoba"),
-            Province::NB => ("New Brunswick", "Nouveau-Brunswick"),
-            Province::NL => ("Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
-            Province::NS => ("Nova Scotia", "Nouvelle-Écosse"),
-            Province::NT => ("Northwest Territories", "Territoires du Nord-Ouest"),
-            Province::NU => ("Nunavut", "Nunavut"),
-            Province::ON => ("Ontario", "Ontario"),
-            Province::PE => ("Prince Edward Island", "Île-du-Prince-Édouard"),
-            Province::QC => ("Quebec", "Québec"),
-            Province::SK => ("Saskatchewan", "Saskatchewan"),
-            Province::YT => ("Yukon", "Yukon"),
-        };
-        if lang == "fr" { fr } else { en }
-    }
-
-    /// The province or territory a name in English or French stands for (`Ontario`, `québec`,
-    /// `Colombie-Britannique`, `PEI`), ignoring case, accents, hyphens and extra spaces.
-    pub fn from_name(name: &str) -> Option<Province> {
-        fn fold(s: &str) -> String {
-            use unicode_normalization::UnicodeNormalization;
-            s.nfd()
-                .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '-')
-                .map(|c| if c == '-' { ' ' } else { c.to_ascii_lowercase() })
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        }
-        let wanted = fold(name);
-        if wanted.is_empty() {
-            return None;
-        }
-        let extra: &[(&str, Province)] = &[
-            ("pei", Province::PE),
-            ("canada", Province::CA),
-            ("national", Province::CA),
-            ("nationwide", Province::CA),
-            ("newfoundland", Province::NL),
-            ("labrador", Province::NL),
-            ("nwt", Province::NT),
-            ("yukon territory", Province::YT),
-        ];
-        Self::ALL
-            .iter()
-            .find(|p| fold(p.name("en")) == wanted || fold(p.name("fr")) == wanted)
-            .copied()
-            .or_else(|| extra.iter().find(|(n, _)| *n == wanted).map(|(_, p)| *p))
-    }
-
-    pub fn choices() -> Vec<(&'static str, Province)> {
-        Self::ALL.iter().map(|p| (p.code(), *p)).collect()
-    }
 }
 
 /// The longest slug: a file name and URL segment every file system and browser takes.

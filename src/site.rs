@@ -171,7 +171,11 @@ pub fn render_site(
     paths.extend(index_paths);
     let views = Views::new(&catalog, Some(&manifest));
     render::render_pages(&views, &templates, &search_pages, sink)?;
-    for file in render::derived_files(site, theme, &assets, now)? {
+    let redirects = render::redirects::file(site, &catalog)?;
+    for file in render::derived_files(site, theme, &assets, now)?
+        .into_iter()
+        .chain(redirects)
+    {
         if !paths.insert(file.path.clone()) {
             return Err(render::duplicate(&file.path));
         }

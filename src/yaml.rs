@@ -61,6 +61,8 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         // line where it is written a second time.
         if let Some(at) = duplicate_key_position(text, &message) {
             (line, col) = at;
+        } else {
+            (line, col) = editor_position(text, line, col);
         }
         // serde_yaml appends " at line X column Y"; the position is reported separately.
         let message = match message.find(" at line ") {
@@ -74,6 +76,33 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         SyntaxError { line, col, message }
     })?;
     convert(value)
+}
+
+/// YAML counts U+0085, U+2028 and U+2029 as line breaks too (text pasted from a web page or a
+/// word processor carries them); editors and every other message here count `\n` alone. Turns
+/// YAML's 1-based (line, column) into the editor's.
+fn editor_position(text: &str, line: usize, col: usize) -> (usize, usize) {
+    if !text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return (line, col);
+    }
+    let (mut y_line, mut y_col) = (1, 1);
+    let (mut e_line, mut e_col) = (1, 1);
+    for c in text.chars() {
+        if (y_line, y_col) == (line, col) {
+            return (e_line, e_col);
+        }
+        if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            (y_line, y_col) = (y_line + 1, 1);
+        } else {
+            y_col += 1;
+        }
+        if c == '\n' {
+            (e_line, e_col) = (e_line + 1, 1);
+        } else {
+            e_col += 1;
+        }
+    }
+    (e_line, e_col)
 }
 
 /// Where the key a "duplicate entry with key" error names is written the second time at the
@@ -486,6 +515,16 @@ pub fn cut_values(text: &str) -> Vec<CutValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusual_line_breaks_do_not_move_a_problem_to_another_line() {
+        // Found by the property tests: U+2028 inside a value made YAML count a third line in
+        // a one-line text.
+        let e = parse("..[^1]: n\u{2028}(").unwrap_err();
+        assert_eq!(e.line, 1, "{e:?}");
+        let e = parse("title: a\u{2028}b\nsummary: [\n").unwrap_err();
+        assert!(e.line <= 3, "{e:?}");
+    }
 
     #[test]
     fn a_duplicate_key_is_reported_at_its_second_use() {

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u32)] = &[
     // it, search indexes with it; it imports nothing.
     ("search::normalize", 0),
     ("fs", 1),
+    ("province", 1),
     // Field rules, and the only writer into the output folder (it knows no stage above).
     ("schema", 2),
     ("output", 2),

@@ -208,6 +208,7 @@ mod tests {
             positions: Default::default(),
             details,
             form: None,
+            aliases: vec![],
         };
         let portal = |status| Details::Portal {
             url: None,

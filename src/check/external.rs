@@ -405,7 +405,8 @@ fn write_cache(path: &Path, cache: &Cache) -> Result<()> {
     {
         fs::create_dir_all(parent)?;
     }
-    let json = serde_json::to_vec_pretty(cache).map_err(|e| Error::Usage(format!("link cache: {e}")))?;
+    let json = serde_json::to_vec_pretty(cache)
+        .map_err(|e| Error::Internal(format!("the link cache did not serialise: {e}")))?;
     fs::replace(path, &json)
 }
 

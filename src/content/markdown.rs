@@ -603,7 +603,7 @@ mod tests {
     }
 
     #[test]
-    fn twenty_thousand_identical_headings_take_well_under_a_second() {
+    fn twenty_thousand_identical_headings_take_seconds_not_minutes() {
         let time = |n: usize| {
             let doc = "## Same\n\n".repeat(n);
             let started = std::time::Instant::now();

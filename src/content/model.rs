@@ -149,6 +149,17 @@ pub struct Item {
     pub details: Details,
     /// Pages only.
     pub form: Option<PageForm>,
+    /// Former addresses of the item's page (`aliases:`), each redirected to it.
+    pub aliases: Vec<Alias>,
+}
+
+/// A former address of an item's page, below the site's base path (`/events/old-name/`), with
+/// where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
 }
 
 #[derive(Debug, Clone)]

@@ -216,6 +216,7 @@ pub fn item(
     };
     let reviewed = f.req_date("reviewed");
     let draft = f.opt_bool("draft").unwrap_or(false);
+    let aliases = aliases(&mut f, lang != config.default_language());
     // Other collections leave `form` unread, so `finish` reports it as unknown there.
     let form = if is_page {
         f.opt_choice("form", &[("employer-inquiry", PageForm::EmployerInquiry)])
@@ -325,10 +326,52 @@ pub fn item(
             positions,
             details,
             form,
+            aliases,
         }),
         refs,
         slug_pos,
     })
+}
+
+/// `aliases:`: the item's former addresses, as site paths (`/events/old-name/`). They belong in
+/// the original, and apply in every language.
+fn aliases(f: &mut Fields, translation: bool) -> Vec<Alias> {
+    let paths = f.str_list("aliases");
+    if translation && !paths.is_empty() {
+        f.error_at_value(
+            "aliases",
+            "aliases go in the original's file; each one also redirects on the other languages' sites",
+        );
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (n, path) in paths.into_iter().enumerate() {
+        let (line, col) = f.item_pos("aliases", n);
+        let bad = !path.starts_with('/')
+            || path.starts_with("//")
+            || path == "/"
+            || path.contains(|c: char| c.is_whitespace() || "?#*:!\\".contains(c));
+        if bad {
+            let file = f.path().to_path_buf();
+            f.report(Diagnostic::error(
+                file,
+                line,
+                col,
+                format!(
+                    "field \"aliases\": {path:?} is not an address on this site; write the old page's path, e.g. /events/old-name/"
+                ),
+            ));
+            continue;
+        }
+        let last = path.rsplit('/').next().unwrap_or("");
+        let path = if path.ends_with('/') || last.contains('.') {
+            path
+        } else {
+            format!("{path}/")
+        };
+        out.push(Alias { path, line, col });
+    }
+    out
 }
 
 fn event(f: &mut Fields, tz: &TimeZone) -> Option<Event> {

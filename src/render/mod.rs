@@ -5,6 +5,7 @@
 pub mod atom;
 pub mod charts;
 pub mod pages;
+pub mod redirects;
 pub mod schedule;
 pub mod stamps;
 
@@ -194,7 +195,7 @@ impl Templates {
 pub fn collect<T>(
     render: impl FnOnce(&(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<T>,
 ) -> Result<Vec<OutputFile>> {
-    let failed = || Error::Usage("a render thread failed".into());
+    let failed = || Error::Internal("a render thread panicked while handing over a file".into());
     let files = std::sync::Mutex::new(Vec::new());
     render(&|f| {
         files.lock().map_err(|_| failed())?.push(f);

@@ -14,8 +14,9 @@ pub use shards::IndexFiles;
 /// Builds the whole index of the site the catalog describes.
 pub fn build(catalog: &Catalog) -> Result<IndexFiles> {
     // Nothing asks it to stop, so it always ends with the files.
-    build_unless(catalog, &|| false)?
-        .ok_or_else(|| crate::error::Error::Usage("the search index was stopped".into()))
+    build_unless(catalog, &|| false)?.ok_or_else(|| {
+        crate::error::Error::Internal("the search index stopped though nothing asked it to".into())
+    })
 }
 
 /// [`build`], which gives up between its stages, returning `None`, once `stop` says so: the

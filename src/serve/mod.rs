@@ -97,7 +97,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         ctrlc::set_handler(move || {
             let _ = tx.send(Msg::Stop);
         })
-        .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+        .map_err(|e| Error::system("cannot handle Ctrl-C", e))?;
     }
 
     // Counts events that may change the site, as they happen: a rebuild under way when one
@@ -163,7 +163,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             .thread_name(|_| "search index".to_string())
             .start_handler(|_| yield_to_rebuilds())
             .build()
-            .map_err(|e| Error::Usage(format!("cannot start the search index thread: {e}")))?,
+            .map_err(|e| Error::system("cannot start the search index thread", e))?,
         running: None,
         tx: tx.clone(),
     };

@@ -287,6 +287,7 @@ impl Builder {
         let views = Views::new(&catalog, manifest.as_deref());
         // The files that are neither pages nor the index, as a build makes them.
         let derived_now = render::derived_files(&site, &theme, assets, now)?;
+        let redirects = render::redirects::file(&site, &catalog)?;
         let fast = !everything && catalog.layout_reused() && pages_layout == Some(catalog.layout_signature());
         let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
         let check: Vec<usize> = match views.pages_to_check().filter(|_| fast) {
@@ -412,7 +413,7 @@ impl Builder {
         }
         let index_now = new_index.as_ref().unwrap_or(&self.index);
         let mut derived = Files::default();
-        let files = derived_now;
+        let files = derived_now.into_iter().chain(redirects);
         for file in files {
             let out = file.path.clone();
             let before = self.derived.get(&out);

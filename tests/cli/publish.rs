@@ -633,3 +633,72 @@ fn the_five_minute_event_in_contributing_checks_clean() {
         );
     }
 }
+
+// ---- former addresses: aliases become Netlify redirects ----
+
+#[test]
+fn aliases_become_redirects_in_every_language_and_clashes_are_errors_at_their_line() {
+    let site = super::Site::fixture("valid");
+    let event = |aliases: &str| {
+        format!(
+            "{}start: 2025-10-01\naliases:\n{aliases}{}",
+            super::EVENT_HEAD,
+            super::EVENT_TAIL
+        )
+    };
+    site.write(
+        "content/events/x.md",
+        event("  - /events/old-x/\n  - /events/older-x\n"),
+    );
+    site.build_ok();
+    let redirects = site.read("_redirects");
+    for rule in [
+        "/events/old-x/  /events/x/  301\n",
+        "/events/older-x/  /events/x/  301\n",
+        "/fr/events/old-x/  /fr/events/x/  301\n",
+    ] {
+        assert!(redirects.contains(rule), "{rule:?} missing from\n{redirects}");
+    }
+    // The same old address on a second item: an error at that item's alias line.
+    site.write(
+        "content/events/y.md",
+        event("  - /events/old-x/\n").replace("Bad Event", "Other Event"),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(
+        super::stderr(&out).contains(
+            "content/events/y.md:6:5: field \"aliases\": /events/old-x/ is already an alias of content/events/x.md (line 6)"
+        ),
+        "{}",
+        super::stderr(&out)
+    );
+    // An alias that is a page's address would never redirect; one that is no path is refused.
+    site.write(
+        "content/events/y.md",
+        event("  - /events/\n  - events/z\n").replace("Bad Event", "Other Event"),
+    );
+    let report = super::stdout(&site.iehp(&["check", "--now", super::NOW]));
+    assert!(
+        report.contains(
+            "content/events/y.md:7:5: field \"aliases\": \"events/z\" is not an address on this site"
+        ),
+        "{report}"
+    );
+    site.write(
+        "content/events/y.md",
+        event("  - /events/\n").replace("Bad Event", "Other Event"),
+    );
+    let report = super::stdout(&site.iehp(&["check", "--now", super::NOW]));
+    assert!(
+        report.contains(
+            "content/events/y.md:6:5: field \"aliases\": /events/ is the address of a page of the site"
+        ),
+        "{report}"
+    );
+    // Without aliases there is no _redirects file.
+    std::fs::remove_file(site.root().join("content/events/x.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/events/y.md")).unwrap();
+    site.build_ok();
+    assert!(!site.exists("_redirects"));
+}

@@ -301,11 +301,15 @@ fn new_with_a_very_long_title_writes_a_file_the_build_takes() {
     let text: String = std::fs::read_to_string(&path)
         .unwrap()
         .lines()
-        .map(|l| match l.split(':').next() {
-            Some("summary") => "summary: Filled in.\n".to_string(),
-            Some("reviewed") => "reviewed: 2025-01-15\n".to_string(),
-            Some("draft") => "draft: false\n".to_string(),
-            _ => format!("{l}\n"),
+        .filter(|l| !l.starts_with("draft:"))
+        .map(|l| {
+            if l.starts_with("summary:") {
+                "summary: Filled in.\n".to_string()
+            } else if l.starts_with("reviewed:") {
+                "reviewed: 2025-01-15\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
         })
         .collect();
     std::fs::write(&path, text).unwrap();

@@ -292,9 +292,11 @@ impl Views<'_> {
     }
 
     fn pathway_view(&self, lang: &Lang, slug: &str) -> Result<PathwayView> {
-        let p = self
-            .pathway_in(slug, lang.code)
-            .ok_or_else(|| Error::Usage(format!("no pathway {slug}")))?;
+        let p = self.pathway_in(slug, lang.code).ok_or_else(|| {
+            Error::Internal(format!(
+                "the catalog planned a page for pathway {slug}, which the site does not have"
+            ))
+        })?;
         let site = self.cat.site;
         let mut steps = Vec::new();
         let mut orgs: Vec<OrgLink> = Vec::new();
@@ -424,9 +426,11 @@ impl Views<'_> {
     }
 
     fn org_view(&self, lang: &Lang, slug: &str) -> Result<OrgView> {
-        let o = self
-            .org_in(slug, lang.code)
-            .ok_or_else(|| Error::Usage(format!("no organisation {slug}")))?;
+        let o = self.org_in(slug, lang.code).ok_or_else(|| {
+            Error::Internal(format!(
+                "the catalog planned a page for organisation {slug}, which the site does not have"
+            ))
+        })?;
         let site = self.cat.site;
         let cfg = &site.config;
         let kinds = o

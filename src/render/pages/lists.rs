@@ -54,7 +54,12 @@ impl Views<'_> {
             .province_counts(lang)
             .into_iter()
             .find(|c| c.code == province.code())
-            .ok_or_else(|| Error::Usage(format!("no province {}", province.code())))?;
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "the catalog planned a page for province {}, which has no count",
+                    province.code()
+                ))
+            })?;
         let mut ctx = self.base_context(lang, neutral, &spec.heading, "");
         ctx.insert("province", &count);
         let mut view = self.list_view(lang, spec, n);

@@ -27,11 +27,11 @@ impl Views<'_> {
         n: usize,
     ) -> Result<Context> {
         let spec = &self.cat.lists[list];
-        let occ = self
-            .cat
-            .site
-            .occupation(code)
-            .ok_or_else(|| Error::Usage(format!("no occupation {code}")))?;
+        let occ = self.cat.site.occupation(code).ok_or_else(|| {
+            Error::Internal(format!(
+                "the catalog planned a page for occupation {code}, which the site does not have"
+            ))
+        })?;
         let note = if n == 1 { self.note_view(lang, code) } else { None };
         let draws = if n == 1 {
             self.cat
