@@ -1258,3 +1258,58 @@ mod reliability;
 
 #[path = "cli/editors.rs"]
 mod editors;
+
+/// Editors link to an item by its file; the page shows the item's address in each language,
+/// `check` finds the link whole, and a link to a file that does not exist stops the build at
+/// its line with the nearest name.
+#[test]
+fn links_to_content_files_become_item_addresses_and_a_wrong_one_is_named_at_its_line() {
+    let site = Site::fixture("valid");
+    let network = "content/members/nurses-network.md";
+    let text = std::fs::read_to_string(site.root().join(network)).unwrap();
+    site.write(
+        network,
+        &format!(
+            "{text}\nSee [the bridging program](@/programs/bridging.md) and https://www.cno.org/apply.\n"
+        ),
+    );
+    site.build_ok();
+    let page = site.read("members/nurses-network/index.html");
+    assert!(
+        page.contains("<a href=\"/programs/bridging/\">the bridging program</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"https://www.cno.org/apply\">cno.org</a>."),
+        "{page}"
+    );
+    assert!(
+        site.read("fr/members/nurses-network/index.html")
+            .contains("<a href=\"/fr/programs/bridging/\">the bridging program</a>")
+    );
+    let out = site.iehp(&["check", "--now", NOW]);
+    let report = stdout(&out);
+    assert!(
+        report.lines().any(|l| l.starts_with("0 errors")) && !report.contains("broken link"),
+        "{report}"
+    );
+
+    let broken = std::fs::read_to_string(site.root().join(network))
+        .unwrap()
+        .replace("@/programs/bridging.md", "@/programs/bridgin.md");
+    site.write(network, &broken);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("@/programs/bridgin.md"))
+        .unwrap()
+        + 1;
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{network}:{line}:5: link \"@/programs/bridgin.md\": no file content/programs/bridgin.md; did you mean @/programs/bridging.md?"
+        )),
+        "{err}"
+    );
+}

@@ -275,7 +275,9 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                 }
                 continue;
             }
-            let href = urls::root_relative(lang_root, &link.url).unwrap_or_else(|| link.url.clone());
+            // `@/programs/x.md` is checked as the address the page shows for it.
+            let written = crate::content::markdown::item_link(&link.url).unwrap_or_else(|| link.url.clone());
+            let href = urls::root_relative(lang_root, &written).unwrap_or_else(|| written.clone());
             if let Err(reason) = index.resolve(&page_url, &href) {
                 if !seen_at.insert((path.clone(), link.offset)) {
                     continue;
@@ -293,7 +295,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                     format!("broken link \"{}\"{on}: {reason}", link.url),
                 ));
                 for root in &roots {
-                    if let Some(placed) = urls::root_relative(root, &link.url) {
+                    if let Some(placed) = urls::root_relative(root, &written) {
                         reported.insert(placed);
                     }
                 }

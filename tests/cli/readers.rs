@@ -316,6 +316,9 @@ fn readers_are_told_when_facts_may_be_stale_portals_closed_and_events_past() {
     assert!(!past_no_recording.contains("Add to calendar"));
     assert!(!past.contains("Add to calendar"));
     assert!(upcoming.contains("Add to calendar"));
+    // Each date once: the line under the title, not again in the facts.
+    assert_eq!(upcoming.matches("<p class=\"when\">").count(), 1);
+    assert!(!upcoming.contains("<dt>Date and time</dt>") && !past.contains("<dt>Date and time</dt>"));
 }
 
 #[test]

@@ -63,8 +63,8 @@ impl Views<'_> {
                 action_url = url.clone();
             }
             Details::Event(e) => {
+                // The date is shown once, under the title (`event.when`), not again as a fact.
                 let when = dates::span(e.start, e.end, tz, lang.code);
-                fact(lang.tr("field_when")?, Some(when.clone()), None, vec![]);
                 fact(
                     lang.tr("field_format")?,
                     Some(lang.tr(format_key(e.format))?),
