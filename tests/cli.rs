@@ -1269,7 +1269,7 @@ fn links_to_content_files_become_item_addresses_and_a_wrong_one_is_named_at_its_
     let text = std::fs::read_to_string(site.root().join(network)).unwrap();
     site.write(
         network,
-        &format!(
+        format!(
             "{text}\nSee [the bridging program](@/programs/bridging.md) and https://www.cno.org/apply.\n"
         ),
     );
@@ -1297,7 +1297,7 @@ fn links_to_content_files_become_item_addresses_and_a_wrong_one_is_named_at_its_
     let broken = std::fs::read_to_string(site.root().join(network))
         .unwrap()
         .replace("@/programs/bridging.md", "@/programs/bridgin.md");
-    site.write(network, &broken);
+    site.write(network, broken.as_bytes());
     let line = broken
         .lines()
         .position(|l| l.contains("@/programs/bridgin.md"))
