@@ -120,6 +120,14 @@ impl Templates {
                 tera::Error::message(format!("asset(path={path:?}): the theme has no static/{path}"))
             })
         });
+        // "COVID-19" must not break as "COVID-" / "19" on a phone: a hyphen between a letter or
+        // digit and a digit becomes a no-break hyphen in titles.
+        tera.register_filter(
+            "keep_hyphens",
+            |x: tera::StringInput, _: tera::Kwargs, _: &tera::State| {
+                x.inherit_safety(keep_hyphens(x.as_str()))
+            },
+        );
         let mut shown = BTreeMap::new();
         let mut sources = Vec::new();
         for (name, file) in &theme.templates {
@@ -291,5 +299,34 @@ mod tests {
         assert_eq!(a, fingerprinted("style.css", b"body{}"));
         assert_eq!(fingerprinted("js/search.js", b"x").split('.').count(), 3);
         assert_eq!(fingerprinted("logo.png", b"x"), "logo.png");
+    }
+}
+
+/// `COVID-19` -> `COVID\u{2011}19`: a hyphen with a letter or digit before it and a digit after
+/// it is a no-break hyphen, so a title never breaks between a name and its number.
+pub(crate) fn keep_hyphens(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let joins = c == '-'
+                && i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            if joins { '\u{2011}' } else { c }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod hyphen_tests {
+    use super::keep_hyphens;
+
+    #[test]
+    fn a_name_and_its_number_stay_together() {
+        assert_eq!(keep_hyphens("COVID-19 Volunteer"), "COVID\u{2011}19 Volunteer");
+        assert_eq!(keep_hyphens("Pre-Conference"), "Pre-Conference");
+        assert_eq!(keep_hyphens("2020-2021 - 5"), "2020\u{2011}2021 - 5");
     }
 }
