@@ -3,7 +3,9 @@
 //! site or a refusal; injects the live-reload script into HTML pages; and streams rebuild events
 //! to open pages over Server-Sent Events.
 //!
-//! A small HTTP/1.1 server of its own, so that every limit is its own to set: a fixed pool of
+//! A small HTTP/1.1 server of its own, so that every limit is its own to set (tiny_http, used
+//! before, starts a thread per connection without bound and reads a request line of any length,
+//! and offers no setting for either): a fixed pool of
 //! [`WORKERS`] threads answers requests, at most [`MAX_CONNECTIONS`] connections are open at
 //! once (past it, a `503` at once), a request's head may be at most [`MAX_HEAD`] bytes and must
 //! arrive within [`HEAD_TIMEOUT`], and open event streams, at most [`MAX_STREAMS`], take no
