@@ -161,6 +161,9 @@ pub struct Builder {
     published_generation: u64,
     /// Says a newer edit arrived: the rebuild under way is abandoned (see [`ABANDONED`]).
     stop: Option<Arc<dyn Fn() -> bool + Send + Sync>>,
+    /// The last rebuild was abandoned part way (after it may have taken in settings or files):
+    /// the next one compares everything, so nothing the abandoned one took in is missed.
+    after_abandon: bool,
 }
 
 /// The message of a rebuild given up because a newer edit arrived (see [`is_abandoned`]).
@@ -189,6 +192,7 @@ impl Builder {
             generation: 0,
             published_generation: 0,
             stop: None,
+            after_abandon: false,
         }
     }
 
@@ -226,8 +230,18 @@ impl Builder {
     /// Takes in what `touched` names and works out the files that change. On failure the last
     /// good build stays as it was, and the next rebuild starts from it.
     pub fn rebuild(&mut self, touched: &Touched) -> Result<Delta> {
+        let result = self.rebuild_after(touched);
+        match &result {
+            Err(e) if is_abandoned(e) => self.after_abandon = true,
+            Ok(_) => self.after_abandon = false,
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn rebuild_after(&mut self, touched: &Touched) -> Result<Delta> {
         let t0 = Instant::now();
-        let mut everything = self.good.is_none();
+        let mut everything = self.good.is_none() || self.after_abandon;
         if touched.ignore_rules {
             self.store.reload_all();
         } else if touched.settings && self.store.reload_config() {
