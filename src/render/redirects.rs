@@ -32,7 +32,7 @@ pub fn file(site: &Site, catalog: &Catalog) -> Result<Option<OutputFile>> {
             c => format!("{}/{}/", c.name(), item.slug),
         };
         for alias in &item.aliases {
-            for lang in &cfg.languages {
+            for &lang in &cfg.languages {
                 // Paths below the output root: `/events/x/`, `/fr/events/x/`.
                 let root = cfg.lang_root(lang)[cfg.base_path.len() - 1..].to_string();
                 let from = format!("{root}{}", &alias.path[1..]);
