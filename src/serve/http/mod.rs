@@ -41,10 +41,10 @@ pub use live::{Event, Files, Problem, Shared};
 use live::{events, keep_alive};
 use request::wait_readable;
 pub use request::{Head, HeadError, read_head};
-use route::machine_name;
-pub use route::{DEV_PREFIX, Dev, Resolution, host_allowed, resolve};
 use response::{Answer, Reply, answer, write_answer};
 pub use response::{csp, inject, media_type};
+use route::machine_name;
+pub use route::{DEV_PREFIX, Dev, Resolution, host_allowed, resolve};
 
 /// Threads answering requests.
 pub const WORKERS: usize = 16;
