@@ -1,11 +1,19 @@
 //! Search: a pure function from the catalog (the one the page views read too) to the files
-//! of a sharded, client-side index. `normalize` is the one text normalisation (the browser
-//! client mirrors it), `index` builds documents and BM25F postings, `shards` lays them out as
-//! content-hashed files. Writes nothing: `render` hands the files to the output sink.
+//! of a sharded, client-side index. Writes nothing: `render` hands the files to the output sink.
+//!
+//! - `normalize`: the one text normalisation (the browser client mirrors it);
+//! - `doc`: what a document is, its fields and what each weighs;
+//! - `documents`: the documents of items, occupations and the draws page;
+//! - `synonyms`: the editors' synonym groups, expanded on the index side;
+//! - `postings`: BM25F impacts, the inverted index and how a posting is packed;
+//! - `shards`: the postings, facets and stored fields as content-hashed files.
 
-pub mod index;
+pub mod doc;
+pub mod documents;
 pub mod normalize;
+pub mod postings;
 pub mod shards;
+pub mod synonyms;
 
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -23,13 +31,13 @@ pub fn build(catalog: &Catalog) -> Result<IndexFiles> {
 /// dev server stops building an index that an edit has made out of date.
 pub fn build_unless(catalog: &Catalog, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<IndexFiles>> {
     let t0 = std::time::Instant::now();
-    let docs = index::documents(catalog)?;
+    let docs = documents::documents(catalog)?;
     crate::timing::stage_time("search index: documents", t0);
     if stop() {
         return Ok(None);
     }
-    let synonyms = index::Synonyms::new(&catalog.site.synonyms);
-    let postings = index::invert(&docs, &synonyms);
+    let synonyms = synonyms::Synonyms::new(&catalog.site.synonyms);
+    let postings = postings::invert(&docs, &synonyms);
     crate::timing::stage_time("search index: postings", t0);
     if stop() {
         return Ok(None);

@@ -10,7 +10,7 @@
 //! - manifest: settings, stop words, and the first term and file of each page of shards;
 //! - page: `{"first":[first term of each shard],"shards":[file of each shard]}`;
 //! - shard: `{"t":[terms...],"p":[[doc delta, value, doc delta, value...]...]}`, `value` as
-//!   `index::encode` makes it;
+//!   `postings::encode` makes it;
 //! - facets: one string per facet with a character (or a list) per document, in document
 //!   order, so the table compresses to a few bytes per document;
 //! - stored chunk `k`: what documents `k * chunk ..` show, one array per document: title, URL,
@@ -20,8 +20,9 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::index::{Doc, KINDS, Postings, Status};
+use super::doc::{Doc, KINDS, Status};
 use super::normalize::{MAX_TERM_CHARS, STOP_WORDS};
+use super::postings::Postings;
 use crate::content::model::Province;
 use crate::lang::Lang;
 use crate::output::OutputFile;
@@ -277,7 +278,7 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::Posting;
+    use crate::search::postings::Posting;
 
     fn postings(terms: &[(&str, usize)]) -> Postings {
         terms

@@ -253,7 +253,7 @@ export class Index {
         const { docs: ds, vals } = this.postings(c.s, c.k);
         if (ds.length) words.add(c.w);
         for (let i = 0; i < ds.length; i++) {
-          // See encode() in src/search/index.rs: title postings carry the title's length.
+          // See encode() in src/search/postings.rs: title postings carry the title's length.
           const d = ds[i], val = vals[i], title = val & 1, v = (title ? val >> 6 : val >> 2) * c.weight;
           if (score[d] === 0) docs.push(d);
           if (v > score[d]) score[d] = v;
