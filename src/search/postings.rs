@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::doc::{Doc, FIELDS, Field, Texts};
 use super::normalize::for_each_term;
 use super::synonyms::{SYNONYM_WEIGHT, Synonyms};
+use crate::catalog::SearchKind;
 
 /// BM25's term frequency saturation. Field weights (1 to 10) put a title match far up the
 /// curve, so `k1` is larger than the usual 1.2: with 1.2 every title match saturated to the same
@@ -19,6 +20,28 @@ const K1: f64 = 6.0;
 /// `pages` collection) weigh: such pages mention everything in passing, so they come below
 /// the items about a thing unless the query names them (their title keeps its weight).
 const GENERAL_BODY_SCALE: f64 = 0.35;
+
+/// What a match in a document of each kind is worth beside the same match in an item or an
+/// occupation page, applied to the saturated impact (so a long page cannot make it up). A
+/// pathway is about one profession in one province: for a profession word alone the occupation
+/// page comes first, while a province word in the query puts the pathway's title ahead of it
+/// (a whole-title match is a tier of its own). An organisation's name holds profession words
+/// ("College of Nurses of Ontario") that readers type when they mean the profession: its
+/// name or abbreviation typed finds it first (a title match is a tier of its own, which no
+/// other page has for "CNO"), while "nurse" leaves it below the occupation and pathways.
+fn kind_weight(kind: u8) -> f64 {
+    const PATHWAYS: u8 = SearchKind::Pathways as u8;
+    const ORGANIZATIONS: u8 = SearchKind::Organizations as u8;
+    match kind {
+        PATHWAYS => PATHWAY_WEIGHT,
+        ORGANIZATIONS => ORGANIZATION_WEIGHT,
+        _ => 1.0,
+    }
+}
+
+/// See [`kind_weight`].
+const PATHWAY_WEIGHT: f64 = 0.9;
+const ORGANIZATION_WEIGHT: f64 = 0.8;
 
 /// Impacts are stored as integers: `round(impact * IMPACT_SCALE)`, clamped to 1..=1023 (the
 /// ten bits a title posting has for it, see [`encode`]). An impact cannot exceed
@@ -132,7 +155,7 @@ fn weighted_tf(
     for (f, text) in &texts.fields {
         let norm = 1.0 - f.b() + f.b() * len[*f as usize] as f64 / avg[*f as usize];
         let (flag, scale) = match f {
-            Field::Title | Field::KeyTitle => (FLAG_TITLE, 1.0),
+            Field::Title | Field::KeyTitle | Field::Abbreviation => (FLAG_TITLE, 1.0),
             Field::Code => (FLAG_CODE, scale),
             _ => (0, scale),
         };
@@ -231,7 +254,7 @@ pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
                 .into_iter()
                 .map(|(doc, tf, flags)| {
                     let tf = f64::from(tf);
-                    let impact = idf * tf * (K1 + 1.0) / (tf + K1);
+                    let impact = idf * tf * (K1 + 1.0) / (tf + K1) * kind_weight(docs[doc as usize].kind);
                     let q = (impact * IMPACT_SCALE).round().clamp(1.0, 1023.0) as u16;
                     Posting {
                         doc,
