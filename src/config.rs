@@ -31,6 +31,9 @@ pub struct Config {
     /// archive rather than as current (default 48).
     pub archive_after_months: u32,
     pub menu: Vec<MenuEntry>,
+    /// Former addresses of pages that are not items (the pathways chooser, a list), each sent on
+    /// to a page of the site; items keep their own in `aliases:`.
+    pub redirects: Vec<Redirect>,
 }
 
 /// A text with an optional French form (`title` / `title_fr`).
@@ -54,6 +57,17 @@ pub struct MenuEntry {
     pub title: Localized,
     /// Root-relative (`/events/`) or a full web address.
     pub url: String,
+}
+
+/// `redirects:` entry: readers who ask for `from` are sent to `to`, in every language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// Site paths below the language root, written with slashes: `/licensure-pathways/`.
+    pub from: String,
+    pub to: String,
+    /// Where the entry is in site.yaml, for problems found once the pages are known.
+    pub line: usize,
+    pub col: usize,
 }
 
 impl Config {
@@ -162,6 +176,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let menu_value = map.iter().find(|(k, _)| k == "menu").map(|(_, v)| v.clone());
     f.allow("menu");
     let menu_pos = f.value_pos("menu");
+    let redirects = read_redirects(&mut f, map.iter().find(|(k, _)| k == "redirects"));
     f.finish();
 
     let menu = match menu_value {
@@ -211,7 +226,85 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         stale_after_months,
         archive_after_months,
         menu,
+        redirects,
     })
+}
+
+/// `redirects:`, a list of `{from, to}` site paths. Whether `to` is a page and `from` is not is
+/// known only once the pages are: `render::redirects` checks that.
+fn read_redirects(f: &mut Fields, field: Option<&(String, Node)>) -> Vec<Redirect> {
+    f.allow("redirects");
+    let entries = match field.map(|(_, v)| v) {
+        None | Some(Node::Null) => return Vec::new(),
+        Some(Node::Seq(entries)) => entries,
+        Some(other) => {
+            f.error_at_value(
+                "redirects",
+                format!(
+                    "expected a list of {{from, to}} site paths, found {}",
+                    other.describe()
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let (line, col) = f.item_pos("redirects", n);
+        let text = |key: &str| match entry {
+            Node::Map(m) => m
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.scalar_text()),
+            _ => None,
+        };
+        let unknown = match entry {
+            Node::Map(m) => m
+                .iter()
+                .find(|(k, _)| k != "from" && k != "to")
+                .map(|(k, _)| k.clone()),
+            _ => None,
+        };
+        let problem = match (text("from"), text("to"), unknown) {
+            (_, _, Some(key)) => Some(format!("unknown field {key:?}; an entry has from and to")),
+            (Some(from), Some(to), None) => {
+                let bad = [&from, &to].into_iter().find(|p| !is_site_path(p));
+                match bad {
+                    Some(p) => Some(format!(
+                        "{p:?} is not an address on this site; write a path like /licensure-pathways/"
+                    )),
+                    None if from == to => Some(format!("{from} is sent to itself")),
+                    None => {
+                        out.push(Redirect { from, to, line, col });
+                        None
+                    }
+                }
+            }
+            _ => Some(format!(
+                "each entry needs from and to, e.g. {{from: /old-page/, to: /pathways/}}, found {}",
+                entry.describe()
+            )),
+        };
+        if let Some(problem) = problem {
+            let path = f.path().to_path_buf();
+            f.report(Diagnostic::error(
+                path,
+                line,
+                col,
+                format!("field \"redirects\": {problem}"),
+            ));
+        }
+    }
+    out
+}
+
+/// A path on the site as readers type it: `/x/` or `/x/y.html`, no query, no `..`.
+fn is_site_path(p: &str) -> bool {
+    p.starts_with('/')
+        && p != "/"
+        && !p.starts_with("//")
+        && !p.split('/').any(|seg| seg == ".." || seg == ".")
+        && !p.contains(|c: char| c.is_whitespace() || "?#*:!\\\"<>".contains(c))
 }
 
 fn read_menu(
@@ -333,5 +426,39 @@ mod tests {
         let out =
             parse_err("title: Hub\nbase_url: https://e.org/\nmenu:\n  - title: Events\n    link: /events/\n");
         assert_eq!(out.len(), 2, "{out:?}");
+    }
+
+    #[test]
+    fn redirects_are_site_paths_with_their_line() {
+        let c = parse_ok(
+            "title: Hub\nbase_url: https://e.org/\nredirects:\n  - from: /old/\n    to: /pathways/\n",
+        );
+        assert_eq!(
+            c.redirects,
+            [Redirect {
+                from: "/old/".into(),
+                to: "/pathways/".into(),
+                line: 4,
+                col: 5
+            }]
+        );
+        let out = parse_err(
+            "title: Hub\nbase_url: https://e.org/\nredirects:\n  - from: /a/\n    to: /a/\n  - from: old/\n    to: /b/\n  - from: /c/\n  - {from: /d/, to: /../etc/}\n  - {from: /e/, to: /f/, code: 302}\n",
+        );
+        assert_eq!(
+            out,
+            [
+                "site.yaml:4:5: field \"redirects\": /a/ is sent to itself",
+                "site.yaml:6:5: field \"redirects\": \"old/\" is not an address on this site; write a path like /licensure-pathways/",
+                "site.yaml:8:5: field \"redirects\": each entry needs from and to, e.g. {from: /old-page/, to: /pathways/}, found a mapping",
+                "site.yaml:9:5: field \"redirects\": \"/../etc/\" is not an address on this site; write a path like /licensure-pathways/",
+                "site.yaml:10:5: field \"redirects\": unknown field \"code\"; an entry has from and to",
+            ]
+        );
+        let out = parse_err("title: Hub\nbase_url: https://e.org/\nredirects: /old/\n");
+        assert!(
+            out[0].starts_with("site.yaml:3:12: field \"redirects\": expected a list"),
+            "{out:?}"
+        );
     }
 }

@@ -41,11 +41,26 @@ fn the_hubs_own_content_builds() {
     assert_eq!(count("occupations"), 43, "the 43 NOC codes");
     assert!(count("members") >= 8, "seven ITPAC networks and the PINs");
     assert!(count("programs") >= 5);
-    for page in ["about", "for-employers", "licensure-pathways"] {
+    for page in ["about", "for-employers", "licensing-in-canada"] {
         assert!(site.join(page).join("index.html").exists(), "{page}");
         assert!(
             site.join("fr").join(page).join("index.html").exists(),
             "fr/{page}"
         );
     }
+    // The overview's former address leads to the chooser, and the chooser links to the overview.
+    let redirects = std::fs::read_to_string(site.join("_redirects")).unwrap();
+    assert!(
+        redirects.contains("/licensure-pathways/  /pathways/  301\n"),
+        "{redirects}"
+    );
+    assert!(
+        redirects.contains("/fr/licensure-pathways/  /fr/pathways/  301\n"),
+        "{redirects}"
+    );
+    let chooser = std::fs::read_to_string(site.join("pathways/index.html")).unwrap();
+    assert!(
+        chooser.contains("<a href=\"/licensing-in-canada/\">How licensing works in Canada</a>"),
+        "the chooser does not link to the overview"
+    );
 }

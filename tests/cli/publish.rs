@@ -702,3 +702,52 @@ fn aliases_become_redirects_in_every_language_and_clashes_are_errors_at_their_li
     site.build_ok();
     assert!(!site.exists("_redirects"));
 }
+
+#[test]
+fn site_redirects_join_the_aliases_and_must_lead_to_a_page() {
+    let site = super::Site::fixture("valid");
+    let settings = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    let with = |redirects: &str| format!("{settings}redirects:\n{redirects}");
+    site.write(
+        "content/site.yaml",
+        with("  - from: /licensure-pathways/\n    to: /pathways/\n"),
+    );
+    site.build_ok();
+    let redirects = site.read("_redirects");
+    for rule in [
+        "/licensure-pathways/  /pathways/  301\n",
+        "/fr/licensure-pathways/  /fr/pathways/  301\n",
+    ] {
+        assert!(redirects.contains(rule), "{rule:?} missing from\n{redirects}");
+    }
+    // Sent nowhere: an error at the entry's line, and the previous output stays.
+    site.write(
+        "content/site.yaml",
+        with("  - from: /licensure-pathways/\n    to: /pathway/\n"),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(
+        super::stderr(&out)
+            .contains("content/site.yaml:17:5: field \"redirects\": /pathway/ is not a page of the site"),
+        "{}",
+        super::stderr(&out)
+    );
+    assert!(
+        site.read("_redirects")
+            .contains("/licensure-pathways/  /pathways/  301")
+    );
+    // From a page's own address: it would never redirect.
+    site.write(
+        "content/site.yaml",
+        with("  - from: /events/\n    to: /pathways/\n"),
+    );
+    let out = site.build();
+    assert!(
+        super::stderr(&out).contains(
+            "content/site.yaml:17:5: field \"redirects\": /events/ is the address of a page of the site"
+        ),
+        "{}",
+        super::stderr(&out)
+    );
+}

@@ -20,6 +20,21 @@ pub(crate) struct ChooserView {
     pub title: String,
     pub intro: String,
     pub professions: Vec<ChooserProfession>,
+    /// The free page on how licensing works ([`GUIDE_PAGE`]), when the site has it.
+    pub guide: Option<PageLink>,
+}
+
+/// The free page the chooser links to for the overview of licensing (the two layers, each
+/// profession's national bodies); CONTRIBUTING names it.
+pub(crate) const GUIDE_PAGE: &str = "licensing-in-canada";
+
+/// A page named by its title only.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PageLink {
+    pub title: String,
+    pub url: String,
+    /// The language its title is in, when it is not the page's.
+    pub text_lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,6 +286,15 @@ impl Views<'_> {
                 }
             })
             .collect();
+        let guide = self.entity_index(Collection::Pages, GUIDE_PAGE).map(|i| {
+            let e = &self.cat.entities[i];
+            let shown = e.shown(lang.code);
+            PageLink {
+                title: shown.title.clone(),
+                url: lang.url(&e.neutral()),
+                text_lang: (shown.lang != lang.code).then(|| shown.lang.clone()),
+            }
+        });
         let mut ctx = self.base_context(lang, neutral, &title, &intro);
         ctx.insert(
             "chooser",
@@ -278,6 +302,7 @@ impl Views<'_> {
                 title,
                 intro,
                 professions,
+                guide,
             },
         );
         Ok(ctx)
