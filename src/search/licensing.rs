@@ -79,20 +79,6 @@ fn pathway_doc<'a>(plan: &Catalog<'a>, original: &'a Pathway, lang_bit: &dyn Fn(
             t.add(Field::Body, step.text.text.as_str());
         }
         t.add(Field::Body, p.body.text.as_str());
-        let mut named: Vec<&str> = Vec::new();
-        for slug in p.steps.iter().filter_map(|s| s.who.as_deref()) {
-            if named.contains(&slug) {
-                continue;
-            }
-            named.push(slug);
-            let org = site
-                .organization(slug, lang)
-                .or_else(|| site.organization(slug, site.config.default_language()));
-            if let Some(org) = org {
-                t.add(Field::Org, org.title.as_str());
-                t.add_opt(Field::Org, &org.abbreviation);
-            }
-        }
         versions.push(t);
         langs |= lang_bit(lang);
     }
