@@ -29,7 +29,7 @@ fn fail_if_any(what: &str, problems: Vec<String>) {
 }
 
 #[test]
-fn every_item_and_occupation_note_names_a_source_address() {
+fn the_hubs_own_content_names_a_source_address_for_every_item_and_note() {
     let (site, _) = hub();
     let mut problems = Vec::new();
     // Pages are the hub's own text (about, for employers): they name their sources in the body.
@@ -56,7 +56,7 @@ fn every_item_and_occupation_note_names_a_source_address() {
 }
 
 #[test]
-fn every_item_and_occupation_note_has_a_french_version() {
+fn the_hubs_own_content_has_a_french_version_of_every_item_and_note() {
     let (site, _) = hub();
     let default = site.config.default_language().to_string();
     assert!(
@@ -83,7 +83,7 @@ fn every_item_and_occupation_note_has_a_french_version() {
 }
 
 #[test]
-fn no_reviewed_date_is_later_than_the_build_date() {
+fn the_hubs_own_content_has_no_reviewed_date_later_than_the_build_date() {
     let (site, today) = hub();
     let mut problems = Vec::new();
     for item in &site.items {

@@ -61,8 +61,6 @@ fn readers_fixture() -> Site {
 fn every_event_with_a_known_day_has_a_calendar_file_and_valid_calendars() {
     let site = readers_fixture();
     site.build_ok();
-    let hub = site.root().join("hub");
-    build_hub(&hub);
 
     let summit = site.read("events/summit-2025/index.html");
     assert!(
@@ -123,7 +121,7 @@ fn every_event_with_a_known_day_has_a_calendar_file_and_valid_calendars() {
     if !tools_present("the calendar validator (ical.js)", NODE_TOOLS, &["node"]) {
         return;
     }
-    let out = node("tests/browser/ics.mjs", &[&site.root().join("output"), &hub]);
+    let out = node("tests/browser/ics.mjs", &[&site.root().join("output")]);
     assert!(
         out.status.success(),
         "calendars are not valid RFC 5545:\n{}{}",
@@ -539,8 +537,9 @@ fn french_strings_follow_canadian_typography() {
     }
 }
 
-/// The whole site in headless Chromium: axe-core, keyboard, reflow, reduced motion, no other
-/// host, home page weight. See tests/browser/a11y.mjs.
+/// Every page kind of the fixtures in headless Chromium: axe-core, keyboard, reflow, reduced
+/// motion, no other host, home page weight. See tests/browser/a11y.mjs; tests/hub-pages.sh runs
+/// it over every page of the hub's own content.
 #[test]
 fn every_page_passes_axe_and_the_reader_checks_in_a_browser() {
     let mut tools = NODE_TOOLS.to_vec();
@@ -551,12 +550,10 @@ fn every_page_passes_axe_and_the_reader_checks_in_a_browser() {
     }
     let site = readers_fixture();
     site.build_ok();
-    let hub = site.root().join("hub");
-    build_hub(&hub);
     let pathways = licensing::licensing_pages();
     let out = node(
         "tests/browser/a11y.mjs",
-        &[&site.root().join("output"), &hub, &pathways.root().join("output")],
+        &[&site.root().join("output"), &pathways.root().join("output")],
     );
     let report = format!("{}{}", stdout(&out), stderr(&out));
     assert!(out.status.success(), "accessibility problems:\n{report}");
