@@ -102,6 +102,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 )));
             }
         }
+        Command::RemovePreviousBuild { dir } => output::remove_previous_build(&dir)?,
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

@@ -360,7 +360,8 @@ pub(crate) fn occupation_title(occ: &Occupation, lang: Lang) -> &str {
     }
 }
 
-/// What a search document is: an item of a collection, or an occupation. [`SearchKind::ALL`] is
+/// What a search document is: an item of a collection, an occupation, a pathway or an
+/// organisation. [`SearchKind::ALL`] is
 /// the order of the search page's facet and of the index's kind numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SearchKind {
@@ -369,21 +370,36 @@ pub enum SearchKind {
     Members,
     Programs,
     Occupations,
+    /// A licensing pathway (profession x province).
+    Pathways,
+    /// A regulator, assessment or exam body, or support organisation.
+    Organizations,
     Pages,
 }
 
 impl SearchKind {
-    pub const ALL: [SearchKind; 6] = [
+    pub const ALL: [SearchKind; 8] = [
         SearchKind::Portals,
         SearchKind::Events,
         SearchKind::Members,
         SearchKind::Programs,
         SearchKind::Occupations,
+        SearchKind::Pathways,
+        SearchKind::Organizations,
         SearchKind::Pages,
     ];
 
     /// The names the index and the search page's URL use, in [`SearchKind::ALL`]'s order.
-    pub const NAMES: [&'static str; 6] = ["portals", "events", "members", "programs", "occupations", "pages"];
+    pub const NAMES: [&'static str; 8] = [
+        "portals",
+        "events",
+        "members",
+        "programs",
+        "occupations",
+        "pathways",
+        "organizations",
+        "pages",
+    ];
 
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]

@@ -9,15 +9,18 @@ use crate::catalog::SearchKind;
 use crate::content::model::Province;
 
 /// What a document is (the catalog's search kinds): the order is the order of the facet.
-pub const KINDS: [&str; 6] = SearchKind::NAMES;
+pub const KINDS: [&str; 8] = SearchKind::NAMES;
 
 /// The searchable fields, with their BM25F weight and length normalisation `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Title,
-    /// The title of a page about one profession (occupations; pathways and organisations as
-    /// they come): what readers name when they type a profession.
+    /// The title of a page about one profession (occupations, pathways): what readers name
+    /// when they type a profession.
     KeyTitle,
+    /// An organisation's abbreviation ("CNO"): a title, but not counted in the title's length
+    /// (see `postings::title_terms`).
+    Abbreviation,
     /// An occupation's own NOC code.
     Code,
     Summary,
@@ -32,7 +35,7 @@ pub enum Field {
     Body,
 }
 
-pub(super) const FIELDS: usize = 9;
+pub(super) const FIELDS: usize = 10;
 
 impl Field {
     /// Title above summary, professions above body: what a reader names is usually in those.
@@ -40,6 +43,7 @@ impl Field {
         match self {
             Field::Title => 5.0,
             Field::KeyTitle => 10.0,
+            Field::Abbreviation => 5.0,
             Field::Code => 6.0,
             Field::Summary => 2.5,
             Field::Professions => 2.0,

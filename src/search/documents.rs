@@ -1,6 +1,7 @@
 //! Search documents from the catalog: one per item (across its languages: the original and
 //! its translations are one document, so a query in either language finds it), one per
-//! occupation and one for the draws page. Their text comes from the same model and the same
+//! occupation and one for the draws page (`licensing` makes those of pathways and
+//! organisations). Their text comes from the same model and the same
 //! Markdown pass as their pages; what a result shows (title, URL, snippet, date) comes from the
 //! catalog's cards, so it reads exactly as the page does.
 
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 
 use super::doc::{Doc, Field, SNIPPET_CHARS, Status, Stored, Texts, clip};
 use crate::catalog::{Catalog, SearchKind, occupation_title};
-use crate::content::model::{Collection, Details, Item, Occupation, Province};
+use crate::content::model::{Collection, Details, Item, Occupation, Province, Site};
 use crate::error::Result;
 use crate::lang::Lang;
 
@@ -16,6 +17,18 @@ fn kind_of(c: Collection) -> u8 {
     SearchKind::of(c) as u8
 }
 const KIND_OCCUPATION: u8 = SearchKind::Occupations as u8;
+
+/// Indexes into the site's occupations of the NOC codes a page names, sorted, each once.
+pub(super) fn profession_indexes(site: &Site, codes: &[String]) -> Vec<usize> {
+    let mut out: Vec<usize> = codes
+        .iter()
+        .filter_map(|c| site.occupations.binary_search_by(|o| o.code.as_str().cmp(c)).ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Every document of the site, in a stable order.
 pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
     let site = plan.site;
@@ -48,13 +61,7 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
             for p in &original.provinces {
                 shared.add(Field::Provinces, province_words(*p));
             }
-            let mut professions: Vec<usize> = original
-                .professions
-                .iter()
-                .filter_map(|c| site.occupations.binary_search_by(|o| o.code.as_str().cmp(c)).ok())
-                .collect();
-            professions.sort_unstable();
-            professions.dedup();
+            let professions = profession_indexes(site, &original.professions);
             let mut provinces = original.provinces.clone();
             provinces.sort_unstable();
             provinces.dedup();
@@ -105,6 +112,7 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
     if !site.draws.is_empty() {
         docs.push(draws_doc(plan, &lang_bit)?);
     }
+    docs.extend(super::licensing::documents(plan, &lang_bit)?);
     docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(docs)
 }
@@ -288,7 +296,7 @@ fn item_texts(item: &Item) -> Texts<'_> {
     t
 }
 
-fn occupation_words(occ: &Occupation) -> String {
+pub(super) fn occupation_words(occ: &Occupation) -> String {
     let mut s = format!("{} {}", occ.code, occ.title);
     if let Some(fr) = &occ.title_fr {
         s.push(' ');
@@ -298,7 +306,7 @@ fn occupation_words(occ: &Occupation) -> String {
 }
 
 /// Both languages' names, so a French name finds an English-only item; the code too (`BC`).
-fn province_words(p: Province) -> String {
+pub(super) fn province_words(p: Province) -> String {
     let mut s = format!("{} {}", p.name(Lang::En), p.name(Lang::Fr));
     if p == Province::CA {
         s.push_str(" Canada");

@@ -4,12 +4,14 @@
 //! - `normalize`: the one text normalisation (the browser client mirrors it);
 //! - `doc`: what a document is, its fields and what each weighs;
 //! - `documents`: the documents of items, occupations and the draws page;
+//! - `licensing`: the documents of pathway and organisation pages;
 //! - `synonyms`: the editors' synonym groups, expanded on the index side;
 //! - `postings`: BM25F impacts, the inverted index and how a posting is packed;
 //! - `shards`: the postings, facets and stored fields as content-hashed files.
 
 pub mod doc;
 pub mod documents;
+pub mod licensing;
 pub mod normalize;
 pub mod postings;
 pub mod shards;

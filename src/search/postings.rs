@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::doc::{Doc, FIELDS, Field, Texts};
 use super::normalize::for_each_term;
 use super::synonyms::{SYNONYM_WEIGHT, Synonyms};
+use crate::catalog::SearchKind;
 
 /// BM25's term frequency saturation. Field weights (1 to 10) put a title match far up the
 /// curve, so `k1` is larger than the usual 1.2: with 1.2 every title match saturated to the same
@@ -19,6 +20,49 @@ const K1: f64 = 6.0;
 /// `pages` collection) weigh: such pages mention everything in passing, so they come below
 /// the items about a thing unless the query names them (their title keeps its weight).
 const GENERAL_BODY_SCALE: f64 = 0.35;
+
+/// What the body of a pathway (its steps and notes) and of an organisation page weighs: a
+/// pathway's steps name every exam, body and document on the way ("NCLEX" four times in a
+/// nurse's), and a regulator's page the professions it licenses, so a word only there ranks
+/// them below the page about that word. Their titles, summaries and the names of the
+/// organisations on a pathway keep their weight.
+const LICENSING_BODY_SCALE: f64 = 0.35;
+const PATHWAY_BODY_SCALE: f64 = 0.15;
+
+/// The scale of field `f`'s weight in `doc`, by the document's kind.
+fn field_scale(doc: &Doc, f: Field) -> f64 {
+    const PATHWAYS: u8 = SearchKind::Pathways as u8;
+    const ORGANIZATIONS: u8 = SearchKind::Organizations as u8;
+    match f {
+        Field::Title | Field::KeyTitle | Field::Abbreviation => 1.0,
+        _ if doc.general => GENERAL_BODY_SCALE,
+        Field::Body if doc.kind == PATHWAYS => PATHWAY_BODY_SCALE,
+        Field::Body if doc.kind == ORGANIZATIONS => LICENSING_BODY_SCALE,
+        _ => 1.0,
+    }
+}
+
+/// What a match in a document of each kind is worth beside the same match in an item or an
+/// occupation page, applied to the saturated impact (so a long page cannot make it up). A
+/// pathway is about one profession in one province: for a profession word alone the occupation
+/// page comes first, while a province word in the query puts the pathway's title ahead of it
+/// (a whole-title match is a tier of its own). An organisation's name holds profession words
+/// ("College of Nurses of Ontario") that readers type when they mean the profession: its
+/// name or abbreviation typed finds it first (a title match is a tier of its own, which no
+/// other page has for "CNO"), while "nurse" leaves it below the occupation and pathways.
+fn kind_weight(kind: u8) -> f64 {
+    const PATHWAYS: u8 = SearchKind::Pathways as u8;
+    const ORGANIZATIONS: u8 = SearchKind::Organizations as u8;
+    match kind {
+        PATHWAYS => PATHWAY_WEIGHT,
+        ORGANIZATIONS => ORGANIZATION_WEIGHT,
+        _ => 1.0,
+    }
+}
+
+/// See [`kind_weight`].
+const PATHWAY_WEIGHT: f64 = 0.9;
+const ORGANIZATION_WEIGHT: f64 = 0.8;
 
 /// Impacts are stored as integers: `round(impact * IMPACT_SCALE)`, clamped to 1..=1023 (the
 /// ten bits a title posting has for it, see [`encode`]). An impact cannot exceed
@@ -108,12 +152,12 @@ fn average_lengths(docs: &[Doc]) -> [f64; FIELDS] {
 }
 
 /// Weighted, length-normalised term frequencies of one set of fields, with what synonyms add;
-/// the fields other than titles scaled by `scale`.
+/// each field's weight scaled by `scale` (see [`field_scale`]).
 fn weighted_tf(
     texts: &Texts<'_>,
     avg: &[f64; FIELDS],
     syn: &Synonyms,
-    scale: f64,
+    scale: &dyn Fn(Field) -> f64,
 ) -> HashMap<String, (f64, u16)> {
     let mut len = [0usize; FIELDS];
     for (f, text) in &texts.fields {
@@ -131,12 +175,12 @@ fn weighted_tf(
     let mut words = Vec::new();
     for (f, text) in &texts.fields {
         let norm = 1.0 - f.b() + f.b() * len[*f as usize] as f64 / avg[*f as usize];
-        let (flag, scale) = match f {
-            Field::Title | Field::KeyTitle => (FLAG_TITLE, 1.0),
-            Field::Code => (FLAG_CODE, scale),
-            _ => (0, scale),
+        let flag = match f {
+            Field::Title | Field::KeyTitle | Field::Abbreviation => FLAG_TITLE,
+            Field::Code => FLAG_CODE,
+            _ => 0,
         };
-        let add = f.weight() * scale / norm;
+        let add = f.weight() * scale(*f) / norm;
         if syn.is_empty() {
             for_each_term(text, |t| bump(t, add, flag));
         } else {
@@ -154,16 +198,16 @@ fn weighted_tf(
 /// The weighted term frequency of every term of a document: the best of its language versions
 /// (a translated item is not worth more than an untranslated one) plus its shared fields.
 fn doc_terms(doc: &Doc, avg: &[f64; FIELDS], syn: &Synonyms) -> Vec<(String, f32, u16)> {
-    let scale = if doc.general { GENERAL_BODY_SCALE } else { 1.0 };
+    let scale = |f: Field| field_scale(doc, f);
     let mut best: HashMap<String, (f64, u16)> = HashMap::new();
     for v in &doc.versions {
-        for (t, (tf, flags)) in weighted_tf(v, avg, syn, scale) {
+        for (t, (tf, flags)) in weighted_tf(v, avg, syn, &scale) {
             let e = best.entry(t).or_insert((0.0, 0));
             e.0 = e.0.max(tf);
             e.1 |= flags;
         }
     }
-    for (t, (tf, flags)) in weighted_tf(&doc.shared, avg, syn, scale) {
+    for (t, (tf, flags)) in weighted_tf(&doc.shared, avg, syn, &scale) {
         let e = best.entry(t).or_insert((0.0, 0));
         e.0 += tf;
         e.1 |= flags;
@@ -171,23 +215,29 @@ fn doc_terms(doc: &Doc, avg: &[f64; FIELDS], syn: &Synonyms) -> Vec<(String, f32
     best.into_iter().map(|(t, (tf, f))| (t, tf as f32, f)).collect()
 }
 
-/// How many distinct terms the shortest title of a document has (for exact title matches).
+/// How many distinct terms the title of a document has, for whole-title matches: the shortest
+/// of its versions' titles, so a query in either language can be a whole title. A pathway's is
+/// the longest: its title names a profession and a place, and a profession may take one word
+/// in one language and two in the other ("Ergothérapeute en Ontario", "Occupational therapist
+/// in Ontario"), so with the shortest, "occupational therapist" alone would be a whole title.
+/// An abbreviation is not counted: "College of Nurses of Ontario" is CNO's whole title.
 pub fn title_terms(doc: &Doc) -> usize {
-    doc.versions
-        .iter()
-        .map(|v| {
-            let mut terms: Vec<String> = Vec::new();
-            for (f, text) in &v.fields {
-                if matches!(f, Field::Title | Field::KeyTitle) {
-                    for_each_term(text, |t| terms.push(t.to_string()));
-                }
+    let lengths = doc.versions.iter().map(|v| {
+        let mut terms: Vec<String> = Vec::new();
+        for (f, text) in &v.fields {
+            if matches!(f, Field::Title | Field::KeyTitle) {
+                for_each_term(text, |t| terms.push(t.to_string()));
             }
-            terms.sort_unstable();
-            terms.dedup();
-            terms.len()
-        })
-        .min()
-        .unwrap_or(0)
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        terms.len()
+    });
+    if doc.kind == SearchKind::Pathways as u8 {
+        lengths.max().unwrap_or(0)
+    } else {
+        lengths.min().unwrap_or(0)
+    }
 }
 
 /// The inverted index of `docs`, with BM25F impacts and synonyms expanded.
@@ -231,7 +281,7 @@ pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
                 .into_iter()
                 .map(|(doc, tf, flags)| {
                     let tf = f64::from(tf);
-                    let impact = idf * tf * (K1 + 1.0) / (tf + K1);
+                    let impact = idf * tf * (K1 + 1.0) / (tf + K1) * kind_weight(docs[doc as usize].kind);
                     let q = (impact * IMPACT_SCALE).round().clamp(1.0, 1023.0) as u16;
                     Posting {
                         doc,
@@ -445,5 +495,101 @@ mod tests {
             impact(&index, "network", 1),
             "titles keep their weight"
         );
+    }
+
+    fn of_kind(mut d: Doc<'_>, kind: SearchKind) -> Doc<'_> {
+        d.kind = kind as u8;
+        d
+    }
+
+    #[test]
+    fn a_profession_word_weighs_most_in_an_occupation_then_a_pathway_then_an_organisation() {
+        let docs = vec![
+            of_kind(
+                doc("a", &[(Field::KeyTitle, "Pharmacists")]),
+                SearchKind::Occupations,
+            ),
+            of_kind(
+                doc("b", &[(Field::KeyTitle, "Pharmacists")]),
+                SearchKind::Pathways,
+            ),
+            of_kind(
+                doc("c", &[(Field::Title, "Pharmacists")]),
+                SearchKind::Organizations,
+            ),
+            doc("d", &[(Field::Body, "x")]),
+        ];
+        let index = invert(&docs, &Synonyms::default());
+        let (occupation, pathway, org) = (
+            impact(&index, "pharmacist", 0),
+            impact(&index, "pharmacist", 1),
+            impact(&index, "pharmacist", 2),
+        );
+        assert!(
+            occupation > pathway && pathway > org,
+            "{occupation} {pathway} {org}"
+        );
+    }
+
+    #[test]
+    fn the_steps_of_a_pathway_weigh_less_than_a_body_elsewhere() {
+        let steps = "Pass the NCLEX-RN exam. The NCLEX-RN is the exam for nurses.";
+        let docs = vec![
+            of_kind(
+                doc(
+                    "a",
+                    &[(Field::KeyTitle, "Nurse in Ontario"), (Field::Body, steps)],
+                ),
+                SearchKind::Pathways,
+            ),
+            of_kind(
+                doc("b", &[(Field::KeyTitle, "Nurses"), (Field::Body, steps)]),
+                SearchKind::Occupations,
+            ),
+            of_kind(
+                doc("c", &[(Field::Title, "A regulator"), (Field::Body, steps)]),
+                SearchKind::Organizations,
+            ),
+            doc("d", &[(Field::Body, "x")]),
+        ];
+        let index = invert(&docs, &Synonyms::default());
+        let (pathway, occupation, org) = (
+            impact(&index, "nclex", 0),
+            impact(&index, "nclex", 1),
+            impact(&index, "nclex", 2),
+        );
+        assert!(pathway < org && org < occupation, "{pathway} {org} {occupation}");
+    }
+
+    #[test]
+    fn an_abbreviation_is_a_title_but_not_counted_in_its_length() {
+        let cno = of_kind(
+            doc(
+                "a",
+                &[
+                    (Field::Title, "College of Nurses of Ontario"),
+                    (Field::Abbreviation, "CNO"),
+                ],
+            ),
+            SearchKind::Organizations,
+        );
+        assert_eq!(title_terms(&cno), 3, "college, nurs, ontario");
+        let index = invert(&[cno, doc("b", &[(Field::Body, "CNO")])], &Synonyms::default());
+        let value = index.iter().find(|(t, _)| t == "cno").unwrap().1[0].value;
+        assert_eq!(value & FLAG_TITLE, FLAG_TITLE);
+    }
+
+    #[test]
+    fn a_pathways_title_length_is_its_longest_versions() {
+        let mut pathway = doc("a", &[(Field::KeyTitle, "Occupational therapist in Ontario")]);
+        pathway.versions.push(
+            doc("x", &[(Field::KeyTitle, "Ergothérapeute en Ontario")])
+                .versions
+                .remove(0),
+        );
+        let mut occupation = pathway.clone();
+        occupation.kind = SearchKind::Occupations as u8;
+        assert_eq!(title_terms(&of_kind(pathway, SearchKind::Pathways)), 3);
+        assert_eq!(title_terms(&occupation), 2, "other kinds: the shortest");
     }
 }

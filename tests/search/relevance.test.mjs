@@ -78,3 +78,32 @@ test('Ontario items, by facet, with the national ones that apply there too', asy
   const occupations = await index.search('', { province: ['ON'], type: ['occupations'] });
   assert.equal(occupations.hits.length, 43, 'every occupation applies in Ontario');
 });
+
+test('a profession alone gives its occupation before its pathways; with a province, the pathway first', async () => {
+  const [first] = await results('pharmacist');
+  assert.equal(first.url, '/occupations/31120/');
+  const both = await results('pharmacist alberta');
+  assert.equal(both[0].url, '/pathways/pharmacist-ab/');
+  const fr = await results('infirmière ontario', 'fr');
+  assert.ok(fr.slice(0, 3).some((d) => d.url === '/fr/pathways/registered-nurse-on/'), fr.map((d) => d.url).join(' '));
+});
+
+test('an organisation\'s name or abbreviation gives its page first, shown with its abbreviation', async () => {
+  const [cno] = await results('CNO');
+  assert.equal(cno.url, '/organizations/cno/');
+  assert.equal(cno.title, 'College of Nurses of Ontario (CNO)');
+  assert.equal(cno.kind, 'organizations');
+  const [oiiq] = await results('ordre des infirmieres et infirmiers du quebec', 'fr');
+  assert.equal(oiiq.url, '/fr/organizations/oiiq/');
+});
+
+test('pathways and organisations have their own facet, and a province keeps the national bodies', async () => {
+  const r = await index.search('nurse', { type: ['organizations'], province: ['ON'] });
+  const docs = await index.docs('en', r.hits);
+  assert.ok(docs.some((d) => d.url === '/organizations/cno/'));
+  assert.ok(docs.some((d) => d.url === '/organizations/nnas/'), 'NNAS works for all of Canada');
+  assert.ok(docs.every((d) => d.kind === 'organizations' && (d.provinces.includes('ON') || d.provinces.includes('CA'))));
+  const pathways = await index.search('', { type: ['pathways'], province: ['QC'] });
+  const qc = await index.docs('en', pathways.hits);
+  assert.ok(qc.length > 0 && qc.every((d) => d.url.startsWith('/pathways/') && d.provinces.includes('QC')), qc.map((d) => d.url).join(' '));
+});

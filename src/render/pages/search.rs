@@ -72,14 +72,15 @@ const CLIENT_STRINGS: &[(&str, &str)] = &[
     ("kind-members", "kind_member"),
     ("kind-programs", "kind_program"),
     ("kind-occupations", "kind_occupation"),
+    ("kind-pathways", "kind_pathway"),
+    ("kind-organizations", "kind_organization"),
     ("kind-pages", "kind_page"),
 ];
 
 fn kind_label(lang: &Edition, kind: &str) -> Result<String> {
-    if kind == "occupations" {
-        lang.tr("search_kind_occupations")
-    } else {
-        lang.tr(&format!("collection_{kind}"))
+    match kind {
+        "occupations" | "pathways" | "organizations" => lang.tr(&format!("search_kind_{kind}")),
+        _ => lang.tr(&format!("collection_{kind}")),
     }
 }
 
@@ -146,6 +147,14 @@ fn view(views: &Views, lang: &Edition) -> Result<SearchView> {
         })
         .collect::<Result<Vec<_>>>()?;
     let mut browse = vec![
+        BrowseLink {
+            label: lang.tr("title_pathways")?,
+            url: lang.url("pathways/"),
+        },
+        BrowseLink {
+            label: lang.tr("search_kind_organizations")?,
+            url: lang.url("organizations/"),
+        },
         BrowseLink {
             label: lang.tr("search_browse_professions")?,
             url: lang.url(urls::OCCUPATIONS),
