@@ -57,6 +57,10 @@ pub enum Command {
         /// bash, elvish, fish, powershell or zsh
         shell: clap_complete::Shell,
     },
+    /// Removes the previous output a build set aside (`.output.old-*`); `iehp build` starts it
+    /// in the background, so the build does not wait for the deletion
+    #[command(name = crate::output::REMOVER_COMMAND, hide = true)]
+    RemovePreviousBuild { dir: PathBuf },
 }
 
 #[derive(Debug, Args)]

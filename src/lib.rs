@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fs;
+pub mod lang;
 pub mod memory;
 pub mod new;
 pub mod output;
@@ -101,6 +102,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 )));
             }
         }
+        Command::RemovePreviousBuild { dir } => output::remove_previous_build(&dir)?,
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

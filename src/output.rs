@@ -1,5 +1,9 @@
 //! The only writer into the output folder. A build is written to a staging folder beside it and
-//! swapped in whole, so a failed build leaves the previous output exactly as it was.
+//! swapped in whole, so a failed build leaves the previous output exactly as it was. The
+//! previous output, renamed aside by the swap (`.output.old-*`), is then removed: by the build
+//! itself, or (for `iehp build`, see [`Previous`]) by a process of its own in the background, so
+//! the build does not wait for tens of thousands of files to be deleted. Whatever a killed build
+//! or remover leaves, the next build into the same folder removes.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -186,11 +190,137 @@ fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let n = file_name.to_string_lossy();
+        if n.starts_with(&old) && being_removed(&entry.path()) {
+            // A remover is at work on it (and if it is killed, a later build finishes).
+            continue;
+        }
         if n.starts_with(&staging) || n.starts_with(&old) || n.starts_with(&tmp) {
-            fs::remove_entry(&entry.path())?;
+            remove_tree_parallel(&entry.path())?;
         }
     }
     Ok(())
+}
+
+/// What becomes of the previous output once the new one is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Previous {
+    /// Removed before [`Staging::commit`] returns.
+    RemovedNow,
+    /// Handed to a process of its own, this program run as `iehp remove-previous-build DIR`
+    /// (see [`remove_previous_build`]), which removes it while the build returns. Where that
+    /// cannot start (or off Unix), removed now.
+    RemovedInBackground,
+}
+
+/// The hidden command a build starts to remove its previous output in the background.
+pub const REMOVER_COMMAND: &str = "remove-previous-build";
+
+/// Whether `dir` is named as the previous output a swap set aside: `.NAME.old-…`, as
+/// [`fs::unique_sibling`] names it. Nothing else is ever handed to a remover.
+fn is_previous_output_name(dir: &Path) -> bool {
+    dir.file_name()
+        .map(|n| n.to_string_lossy())
+        .and_then(|n| {
+            n.strip_prefix('.')
+                .map(|n| n.contains(".old-") && !n.starts_with('.'))
+        })
+        .unwrap_or(false)
+}
+
+/// Opens `dir` itself (never through a link) and takes its lock without waiting: the lock says
+/// a remover is at work on it, and goes when that process ends, however it ends.
+#[cfg(unix)]
+fn lock_dir(dir: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
+        .open(dir)
+        .ok()?;
+    // SAFETY: the descriptor is open for as long as `file` lives; flock takes plain integers.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    locked.then_some(file)
+}
+
+/// Whether a remover holds `dir` now.
+fn being_removed(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        !fs::is_symlink(dir) && dir.is_dir() && lock_dir(dir).is_none()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
+/// `iehp remove-previous-build DIR`: removes the previous output a build set aside, holding its
+/// lock meanwhile so that builds leave it alone, and says `removing` on stdout once it holds it
+/// (the build waits for that line, and removes the folder itself if it does not come). Refuses
+/// anything not named as a set-aside output, a link, or a folder another remover holds; links
+/// inside are removed, never followed.
+pub fn remove_previous_build(dir: &Path) -> Result<()> {
+    if !is_previous_output_name(dir) || fs::is_symlink(dir) || !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to remove {}: it is not the previous output of a build (a folder named .NAME.old-…)",
+            dir.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        let Some(_lock) = lock_dir(dir) else {
+            return Err(Error::Usage(format!(
+                "{} is being removed already",
+                dir.display()
+            )));
+        };
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "removing").and_then(|()| stdout.flush());
+        // The build that started this has returned: give way to whatever runs next.
+        // SAFETY: plain integers; `0` names this process. Failing leaves the priority as it was.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        }
+        fs::remove_dir_all(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        fs::remove_dir_all(dir)
+    }
+}
+
+/// Starts a remover for `old` and waits until it holds it; false when none could.
+#[cfg(unix)]
+fn start_remover(old: &Path) -> bool {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let Ok(exe) = std::env::current_exe() else {
+        return false;
+    };
+    let Ok(mut child) = Command::new(exe)
+        .arg(REMOVER_COMMAND)
+        .arg(old)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let mut line = String::new();
+    let said = child
+        .stdout
+        .take()
+        .map(|out| std::io::BufReader::new(out).read_line(&mut line));
+    if matches!(said, Some(Ok(_))) && line.trim_end() == "removing" {
+        // It carries on alone (its pipe closed, it writes nothing more).
+        return true;
+    }
+    let _ = child.wait();
+    false
 }
 
 /// A build being written: files go into a staging folder beside `out`; [`Staging::commit`]
@@ -247,12 +377,30 @@ impl Staging {
         fs::write_new(&path, &file.bytes)
     }
 
-    /// Replaces `out` with everything written.
-    pub fn commit(mut self) -> Result<()> {
+    /// Replaces `out` with everything written; the previous output goes as `previous` says.
+    pub fn commit(mut self, previous: Previous) -> Result<()> {
         let t0 = std::time::Instant::now();
-        swap(&self.dir, &self.out, &self.old)?;
+        let set_aside = swap(&self.dir, &self.out, &self.old)?;
         self.committed = true;
         crate::timing::stage_time("swap", t0);
+        if set_aside {
+            let t1 = std::time::Instant::now();
+            #[cfg(unix)]
+            let handed_over = previous == Previous::RemovedInBackground && start_remover(&self.old);
+            #[cfg(not(unix))]
+            let handed_over = false;
+            if !handed_over {
+                remove_tree_parallel(&self.old)?;
+            }
+            crate::timing::stage_time(
+                if handed_over {
+                    "previous output: handed to a background remover"
+                } else {
+                    "previous output: removed"
+                },
+                t1,
+            );
+        }
         Ok(())
     }
 }
@@ -272,10 +420,11 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
     }
     let staging = Staging::begin(out)?;
     files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.commit()
+    staging.commit(Previous::RemovedNow)
 }
 
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
+/// Renames `out` to `old` and `staging` to `out`; says whether there was an `out` to set aside.
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<bool> {
     match std::fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
             "refusing to replace {}: it is a symbolic link",
@@ -289,15 +438,18 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
                 let _ = fs::rename(old, out);
                 return Err(e);
             }
-            remove_tree_parallel(old)
+            Ok(true)
         }
-        Err(_) => fs::rename(staging, out),
+        Err(_) => fs::rename(staging, out).map(|()| false),
     }
 }
 
 /// Removes a previous build's tree, its top-level entries in parallel (a large build has tens
 /// of thousands of files). Links inside are removed, never followed.
 fn remove_tree_parallel(dir: &Path) -> Result<()> {
+    if fs::is_symlink(dir) || !dir.is_dir() {
+        return fs::remove_entry(dir);
+    }
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .flatten()
@@ -445,6 +597,54 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [".other.staging-1", ".output.lock", "output"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_previous_output_being_removed_is_left_to_its_remover_until_it_dies() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = tmp.path().join(".output.old-9-abc-0");
+        std::fs::create_dir_all(old.join("events")).unwrap();
+        std::fs::write(old.join("events/index.html"), "x").unwrap();
+        let remover = lock_dir(&old).expect("locked");
+        assert!(being_removed(&old));
+        remove_leftovers(tmp.path(), "output").unwrap();
+        assert!(old.join("events/index.html").exists(), "its remover's, not ours");
+        // The remover died (its lock went with it): the next build finishes.
+        drop(remover);
+        assert!(!being_removed(&old));
+        remove_leftovers(tmp.path(), "output").unwrap();
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn only_a_set_aside_output_is_handed_to_a_remover() {
+        for ok in [".output.old-1-abc-0", ".site.old-2-ff-3"] {
+            assert!(is_previous_output_name(Path::new(ok)), "{ok}");
+        }
+        for bad in [
+            "output",
+            ".output",
+            ".output.staging-1",
+            "..old-1",
+            "old-1",
+            "/",
+            "x/..",
+        ] {
+            assert!(!is_previous_output_name(Path::new(bad)), "{bad}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let precious = tmp.path().join("precious");
+        std::fs::create_dir_all(&precious).unwrap();
+        assert!(remove_previous_build(&precious).is_err());
+        assert!(precious.is_dir());
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join(".output.old-1-abc-0");
+            std::os::unix::fs::symlink(&precious, &link).unwrap();
+            assert!(remove_previous_build(&link).is_err());
+            assert!(precious.is_dir() && fs::is_symlink(&link));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use crate::catalog::{Catalog, Page, PageKind};
 use crate::content::{self, LoadOptions, model::Site};
 use crate::error::{Error, Result};
-use crate::output::{self, OutputFile, Staging};
+use crate::output::{self, OutputFile, Previous, Staging};
 use crate::render::pages::Views;
 use crate::render::{self, Assets, Templates};
 use crate::search;
@@ -106,7 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging.write(&f)
     })?;
     stage_time("render+write", t0);
-    staging.commit()?;
+    staging.commit(Previous::RemovedInBackground)?;
     Ok(BuildReport {
         pages: pages.into_inner(),
         files,

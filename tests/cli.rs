@@ -68,6 +68,53 @@ impl Site {
     fn exists(&self, rel: &str) -> bool {
         self.root().join("output").join(rel).exists()
     }
+
+    /// Copies the built-in theme into the site's `themes/default`, for tests that edit it.
+    fn with_default_theme(&self) -> &Self {
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+            &self.root().join("themes/default"),
+        );
+        self
+    }
+
+    /// `iehp build` started and not waited for, its stderr piped.
+    fn spawn_build(&self) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_iehp"))
+            .args(["build", "--now", NOW])
+            .current_dir(self.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run iehp")
+    }
+
+    /// What builds left beside the default output folder, sorted: the lock, and any staging
+    /// or set-aside previous output (`.output.staging-*`, `.output.old-*`).
+    fn beside_output(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".output."))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Waits (up to 30 s) until the previous outputs builds set aside are removed (a build hands
+    /// its previous output to a remover in the background), and returns what is left beside the
+    /// output folder.
+    fn once_removed(&self) -> Vec<String> {
+        let started = std::time::Instant::now();
+        loop {
+            let names = self.beside_output();
+            if !names.iter().any(|n| n.contains(".old-")) || started.elapsed().as_secs() >= 30 {
+                return names;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -608,11 +655,7 @@ fn bad_now_and_root_are_usage_errors() {
 #[test]
 fn template_error_names_template_file_and_line() {
     let site = Site::fixture("valid");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &site.root().join("themes/default"),
-    );
-    site.build_ok();
+    site.with_default_theme().build_ok();
     let path = "themes/default/templates/404.html";
     let original = std::fs::read_to_string(site.root().join(path)).unwrap();
     let broken = original.replacen("{% block content", "{% if %}\n{% block content", 1);
@@ -655,23 +698,13 @@ fn failed_build_leaves_previous_output_untouched() {
     );
     // Template failures happen after loading; they must not touch the output either.
     std::fs::remove_file(site.root().join("content/events/x.md")).unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &site.root().join("themes/default"),
-    );
-    site.write(
+    site.with_default_theme().write(
         "themes/default/templates/item.html",
         "{% extends \"base.html\" %}{% block content %}{{ missing.value }}{% endblock content %}",
     );
     assert!(!site.build().status.success());
     assert_eq!(snapshot(&site.root().join("output")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging") || n.contains(".old-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(site.beside_output(), [".output.lock"]);
 }
 
 #[test]

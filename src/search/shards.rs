@@ -27,6 +27,7 @@ use super::doc::{Doc, KINDS, Status};
 use super::normalize::{MAX_TERM_CHARS, STOP_WORDS};
 use super::postings::Postings;
 use crate::content::model::Province;
+use crate::lang::Lang;
 use crate::output::OutputFile;
 
 /// Where the index lives below the output folder.
@@ -59,7 +60,7 @@ pub struct IndexFiles {
 /// Everything the client needs, besides the postings and documents.
 pub struct Labels<'a> {
     /// The site's languages, in order (stored fields exist for each).
-    pub languages: &'a [String],
+    pub languages: &'a [Lang],
     /// NOC codes, in the order documents' profession indexes refer to.
     pub professions: Vec<&'a str>,
 }
@@ -318,7 +319,7 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         for (k, body) in chunks.into_iter().enumerate() {
             push(format!("{dir}{k}.json"), body);
         }
-        stored_dirs.push((lang.clone(), dir));
+        stored_dirs.push((*lang, dir));
     }
     let manifest = serde_json::json!({
         "version": 2,

@@ -31,10 +31,7 @@ fn a_symlinked_output_is_refused_and_its_target_untouched() {
 #[test]
 fn out_never_replaces_content_or_the_theme_even_with_an_index_html() {
     let site = Site::fixture("valid");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &site.root().join("themes/default"),
-    );
+    site.with_default_theme();
     site.write("content/index.html", "<p>an editor's file</p>");
     site.write("themes/default/static/index.html", "<p>a theme file</p>");
     site.write("notes/index.html", "<p>someone's notes</p>");
@@ -67,14 +64,7 @@ fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
         site.write(&format!("{stale}/events/index.html"), "half a build");
     }
     site.build_ok();
-    let mut names: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".output"))
-        .collect();
-    names.sort();
-    assert_eq!(names, [".output.lock"]);
+    assert_eq!(site.beside_output(), [".output.lock"]);
     let ignore = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".gitignore")).unwrap();
     assert!(
         ignore.lines().any(|l| l == "/.output.*"),
@@ -89,12 +79,7 @@ fn a_build_waits_while_another_holds_the_output_folder() {
     site.build_ok();
     let out = site.root().join("output");
     let lock = iehp::output::OutputLock::take(&out).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iehp"))
-        .args(["build", "--now", NOW])
-        .current_dir(site.root())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = site.spawn_build();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(
         child.try_wait().unwrap().is_none(),
@@ -116,29 +101,83 @@ fn concurrent_builds_into_one_folder_give_one_whole_build() {
     let reference = site.root().join("reference");
     let o = site.iehp(&["build", "--now", NOW, "--out", "reference"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_iehp"))
-                .args(["build", "--now", NOW])
-                .current_dir(site.root())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let children: Vec<_> = (0..4).map(|_| site.spawn_build()).collect();
     for child in children {
         let o = child.wait_with_output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(snapshot(&site.root().join("output")), snapshot(&reference));
-    let stray: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".staging-") || n.contains(".old-"))
-        .collect();
-    assert!(stray.is_empty(), "{stray:?}");
+    assert_eq!(site.once_removed(), [".output.lock"]);
+}
+
+/// A folder outside the site with a file in it, and links to both planted at `at`.
+#[cfg(unix)]
+fn links_out_of(at: &Path) -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("precious.html"), "keep me").unwrap();
+    std::fs::create_dir_all(at).unwrap();
+    std::os::unix::fs::symlink(outside.path(), at.join("a-folder-elsewhere")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("precious.html"), at.join("a-file-elsewhere")).unwrap();
+    outside
+}
+
+#[cfg(unix)]
+#[track_caller]
+fn untouched(outside: &tempfile::TempDir) {
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("precious.html")).unwrap(),
+        "keep me"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_previous_output_is_removed_in_the_background_and_links_in_it_are_never_followed() {
+    let site = Site::fixture("valid");
+    site.build_ok();
+    let first = snapshot(&site.root().join("output"));
+    let outside = links_out_of(&site.root().join("output/events"));
+    let o = site.iehp(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The new output is whole as soon as the build returns; the old one goes after.
+    assert_eq!(snapshot(&site.root().join("output")), first);
+    assert_eq!(site.once_removed(), [".output.lock"]);
+    untouched(&outside);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_builds_previous_output_is_removed_by_the_next_build_and_links_in_it_are_never_followed() {
+    let site = Site::fixture("valid");
+    // What a build killed after its swap leaves: the previous output, set aside.
+    let old = site.root().join(".output.old-4242-18c2-0");
+    site.write(".output.old-4242-18c2-0/events/index.html", "the previous build");
+    let outside = links_out_of(&old.join("fr"));
+    // A set-aside name that is itself a link: the link goes, not what it points to.
+    let elsewhere = links_out_of(&site.root().join("elsewhere"));
+    std::os::unix::fs::symlink(
+        site.root().join("elsewhere"),
+        site.root().join(".output.old-4242-18c2-1"),
+    )
+    .unwrap();
+    site.build_ok();
+    assert_eq!(site.beside_output(), [".output.lock"]);
+    untouched(&outside);
+    untouched(&elsewhere);
+    assert!(site.root().join("elsewhere/a-folder-elsewhere").exists());
+    // The remover a build starts refuses anything not named as a set-aside output.
+    for dir in [
+        outside.path(),
+        &site.root().join("output"),
+        &site.root().join("content"),
+    ] {
+        let o = site.iehp(&["remove-previous-build", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("refusing to remove"), "{}", stderr(&o));
+        assert!(dir.is_dir());
+    }
+    untouched(&outside);
 }
 
 const UNSAFE_PAGE: &str = "---\ntitle: Links\nsummary: Hostile links.\nreviewed: 2025-01-15\n---\n\n[a](javascript:alert(1)) and ![b](data:image/png;base64,AAAA)\n\n<vbscript:msgbox(1)> then [c][ref].\n\n[ref]: file:///etc/passwd\n\nFine: [d](https://example.org/) [e](/about/).\n";
