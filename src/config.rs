@@ -7,12 +7,9 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 
 use crate::error::Diagnostic;
+use crate::lang::{self, Lang};
 use crate::schema::Fields;
 use crate::yaml::{self, KeyIndex, Node};
-
-/// Languages the built-in interface has string tables for; the first listed in `site.yaml`
-/// is the default (served at `/`), the others under `/<lang>/`.
-pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "fr"];
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -22,7 +19,9 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, e.g. `/` or `/hub/`; every site URL starts with it.
     pub base_path: String,
-    pub languages: Vec<String>,
+    /// The languages the site is in; the first is the default (served at `/`), the others
+    /// under `/<code>/`.
+    pub languages: Vec<Lang>,
     pub timezone_name: String,
     pub timezone: TimeZone,
     pub theme: String,
@@ -44,10 +43,10 @@ pub struct Localized {
 }
 
 impl Localized {
-    pub fn get(&self, lang: &str) -> &str {
+    pub fn get(&self, lang: Lang) -> &str {
         match (lang, &self.fr) {
-            ("fr", Some(fr)) => fr,
-            _ => &self.en,
+            (Lang::Fr, Some(fr)) => fr,
+            (Lang::Fr, None) | (Lang::En, _) => &self.en,
         }
     }
 }
@@ -87,12 +86,23 @@ impl Config {
         Ok(())
     }
 
-    pub fn default_language(&self) -> &str {
-        &self.languages[0]
+    pub fn default_language(&self) -> Lang {
+        self.languages[0]
+    }
+
+    /// The language of a content file, from the code its name ends with (`about.fr.md`; no code
+    /// is the default language); `Err` holds the code when the site is not in that language.
+    pub fn file_language<'c>(&self, code: Option<&'c str>) -> Result<Lang, &'c str> {
+        match code {
+            None => Ok(self.default_language()),
+            Some(code) => Lang::from_code(code)
+                .filter(|l| self.languages.contains(l))
+                .ok_or(code),
+        }
     }
 
     /// `/` for the default language, `/fr/` for the others, under the base path.
-    pub fn lang_root(&self, lang: &str) -> String {
+    pub fn lang_root(&self, lang: Lang) -> String {
         if lang == self.default_language() {
             self.base_path.clone()
         } else {
@@ -131,23 +141,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let languages = {
         let langs = f.str_list("languages");
         let mut ok = Vec::new();
-        for lang in langs {
-            if !SUPPORTED_LANGUAGES.contains(&lang.as_str()) {
-                f.error_at_value(
+        for code in langs {
+            match Lang::from_code(&code) {
+                None => f.error_at_value(
                     "languages",
                     format!(
-                        "language {lang:?} is not supported; use {}",
-                        SUPPORTED_LANGUAGES.join(", ")
+                        "language {code:?} is not supported; use {}",
+                        lang::codes(&Lang::ALL)
                     ),
-                );
-            } else if ok.contains(&lang) {
-                f.error_at_value("languages", format!("language {lang:?} is listed twice"));
-            } else {
-                ok.push(lang);
+                ),
+                Some(lang) if ok.contains(&lang) => {
+                    f.error_at_value("languages", format!("language {code:?} is listed twice"))
+                }
+                Some(lang) => ok.push(lang),
             }
         }
         if ok.is_empty() {
-            ok.push("en".to_string());
+            ok.push(Lang::En);
         }
         ok
     };
@@ -389,7 +399,7 @@ mod tests {
         let c = parse_ok("title: Hub\nbase_url: https://example.org\n");
         assert_eq!(c.base_url, "https://example.org/");
         assert_eq!(c.base_path, "/");
-        assert_eq!(c.languages, ["en"]);
+        assert_eq!(c.languages, [Lang::En]);
         assert_eq!(c.theme, "default");
         assert_eq!(c.stale_after_months, 12);
         assert_eq!(c.archive_after_months, 48);
@@ -400,8 +410,8 @@ mod tests {
     fn base_path_and_lang_roots() {
         let c = parse_ok("title: Hub\nbase_url: https://example.org/hub\nlanguages: [en, fr]\n");
         assert_eq!(c.base_path, "/hub/");
-        assert_eq!(c.lang_root("en"), "/hub/");
-        assert_eq!(c.lang_root("fr"), "/hub/fr/");
+        assert_eq!(c.lang_root(Lang::En), "/hub/");
+        assert_eq!(c.lang_root(Lang::Fr), "/hub/fr/");
     }
 
     #[test]
@@ -422,7 +432,7 @@ mod tests {
             "title: Hub\nbase_url: https://e.org/\nmenu:\n  - title: Events\n    title_fr: Événements\n    url: /events/\n",
         );
         assert_eq!(c.menu.len(), 1);
-        assert_eq!(c.menu[0].title.get("fr"), "Événements");
+        assert_eq!(c.menu[0].title.get(Lang::Fr), "Événements");
         let out =
             parse_err("title: Hub\nbase_url: https://e.org/\nmenu:\n  - title: Events\n    link: /events/\n");
         assert_eq!(out.len(), 2, "{out:?}");

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fs;
+pub mod lang;
 pub mod memory;
 pub mod new;
 pub mod output;

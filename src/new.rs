@@ -7,6 +7,7 @@ use crate::content::markdown::slugify;
 use crate::content::model::{Collection, Province};
 use crate::error::{Error, Result};
 use crate::fs;
+use crate::lang::Lang;
 
 const COMMON_HEAD: &str = "\
 # Fields marked (required) must be filled in before the site builds.
@@ -142,7 +143,7 @@ fn pathway_slug(slug: &str) -> Option<(String, &'static str)> {
         .into_iter()
         .filter(|p| *p != Province::CA)
         .find_map(|p| {
-            let tail = format!("-in-{}", slugify(p.name("en")));
+            let tail = format!("-in-{}", slugify(p.name(Lang::En)));
             let profession = slug
                 .strip_suffix(&tail)
                 .or_else(|| slug.strip_suffix(&format!("-{}", p.code().to_lowercase())))?;

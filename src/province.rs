@@ -1,6 +1,8 @@
 //! Canadian provinces and territories, and `CA` for national items: codes, names in each
 //! language, and the lookup by name that field checks use for a "did you mean".
 
+use crate::lang::Lang;
+
 /// Canadian provinces and territories, and `CA` for national items. Declared in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Province {
@@ -57,7 +59,7 @@ impl Province {
         }
     }
 
-    pub fn name(self, lang: &str) -> &'static str {
+    pub fn name(self, lang: Lang) -> &'static str {
         let (en, fr) = match self {
             Province::CA => ("Across Canada", "Partout au Canada"),
             Province::AB => ("Alberta", "Alberta"),
@@ -74,7 +76,10 @@ impl Province {
             Province::SK => ("Saskatchewan", "Saskatchewan"),
             Province::YT => ("Yukon", "Yukon"),
         };
-        if lang == "fr" { fr } else { en }
+        match lang {
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
     }
 
     /// The province or territory a name in English or French stands for (`Ontario`, `québec`,
@@ -106,7 +111,7 @@ impl Province {
         ];
         Self::ALL
             .iter()
-            .find(|p| fold(p.name("en")) == wanted || fold(p.name("fr")) == wanted)
+            .find(|p| Lang::ALL.iter().any(|&l| fold(p.name(l)) == wanted))
             .copied()
             .or_else(|| extra.iter().find(|(n, _)| *n == wanted).map(|(_, p)| *p))
     }

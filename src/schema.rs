@@ -9,6 +9,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 pub use crate::province::Province;
 use crate::yaml::{KeyIndex, Node, Pos};
 
@@ -39,20 +40,6 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// all: "2025 has no February 30", "there is no month 13". `None` when it is a real date or not
 /// shaped like one (the caller then says what a date looks like).
 pub fn impossible_date(s: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let s = s.trim();
     let b = s.as_bytes();
     let shaped = b.len() >= 10
@@ -71,7 +58,7 @@ pub fn impossible_date(s: &str) -> Option<String> {
             "there is no month {month} (in {s:?}); months go from 01 to 12"
         ));
     }
-    let name = MONTHS[(month - 1) as usize];
+    let name = Lang::En.month_name(month);
     let last = Date::new(year, month, 1).ok()?.days_in_month();
     if day < 1 || day > last {
         return Some(format!(
@@ -367,7 +354,7 @@ impl<'a> Fields<'a> {
             msg.push_str(&format!(
                 " (did you mean `{}`? that is {}'s code)",
                 p.code(),
-                p.name("en")
+                p.name(Lang::En)
             ));
         } else if let Some(s) = suggest(&word.to_lowercase(), names.iter().copied()) {
             msg.push_str(&format!(" (did you mean `{s}`?)"));

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::fs;
+use crate::lang::Lang;
 use crate::yaml::{self, Node};
 
 mod builtin {
@@ -30,8 +31,9 @@ pub struct Theme {
     pub templates: Vec<(String, ThemeFile)>,
     /// Static files by path relative to `static/`.
     pub statics: Vec<(String, ThemeFile)>,
-    /// Interface strings per language.
-    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Interface strings per language (a table for a language the generator does not know is
+    /// read, so its problems are reported, but not kept).
+    pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
 }
 
 /// Loads the theme `site.yaml` selects.
@@ -124,10 +126,11 @@ fn from_files(files: Vec<ThemeFile>, config: &Config) -> Result<Theme> {
         } else if let Some(name) = file.rel.strip_prefix("static/") {
             statics.push((name.to_string(), file));
         } else if let Some(name) = file.rel.strip_prefix("i18n/")
-            && let Some(lang) = name.strip_suffix(".yaml")
+            && let Some(code) = name.strip_suffix(".yaml")
             && let Some(table) = string_table(&file, &mut diags)
+            && let Some(lang) = Lang::from_code(code)
         {
-            tables.insert(lang.to_string(), (file.shown.clone(), table));
+            tables.insert(lang, (file.shown.clone(), table));
         }
     }
     // Every language the site uses needs a table, with the same keys as the default language's.
@@ -142,7 +145,7 @@ fn from_files(files: Vec<ThemeFile>, config: &Config) -> Result<Theme> {
             ));
         }
     }
-    if let Some((_, reference)) = tables.get(default) {
+    if let Some((_, reference)) = tables.get(&default) {
         for lang in &config.languages {
             let Some((shown, table)) = tables.get(lang) else {
                 continue;

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::lang::Lang;
+
 /// Present in every template's context as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
@@ -10,7 +12,7 @@ pub struct SiteView {
     pub description: String,
     /// Absolute, with a trailing slash.
     pub base_url: String,
-    pub lang: String,
+    pub lang: Lang,
     /// `/` or `/fr/` (under the base path): the home page in this language.
     pub lang_root: String,
     pub menu: Vec<MenuLink>,
@@ -64,7 +66,7 @@ pub struct FormView {
     pub name: String,
     /// The thank-you page.
     pub action: String,
-    pub lang: String,
+    pub lang: Lang,
     pub provinces: Vec<ProvinceLink>,
 }
 
@@ -72,13 +74,13 @@ pub struct FormView {
 pub struct ThanksView {
     pub back_url: String,
     pub back_title: String,
-    pub back_lang: Option<String>,
+    pub back_lang: Option<Lang>,
 }
 
 /// The 404 page's help in another language.
 #[derive(Debug, Clone, Serialize)]
 pub struct OtherLanguage {
-    pub lang: String,
+    pub lang: Lang,
     pub text: String,
     pub home_label: String,
     pub home_url: String,
@@ -108,7 +110,7 @@ pub struct PageMeta {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Alternate {
-    pub lang: String,
+    pub lang: Lang,
     /// The language's name in that language (English, Français).
     pub name: String,
     /// Open Graph locale: `en_CA`, `fr_CA`.
@@ -139,7 +141,7 @@ pub struct Card {
     /// Set on the first card of a section within a list page.
     pub section: Option<String>,
     /// The language the text is in, when it is not the page's language.
-    pub text_lang: Option<String>,
+    pub text_lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,7 +192,7 @@ pub struct ItemView {
     pub stale: bool,
     /// Set when the item is shown in another language than the page's (no translation yet).
     pub fallback_lang_name: Option<String>,
-    pub text_lang: String,
+    pub text_lang: Lang,
     /// Events only.
     pub event: Option<EventView>,
     /// Portals only: the address of the portal itself.
@@ -305,7 +307,7 @@ pub struct NoteView {
     pub reviewed: String,
     pub reviewed_iso: String,
     pub fallback_lang_name: Option<String>,
-    pub text_lang: String,
+    pub text_lang: Lang,
 }
 
 #[derive(Debug, Clone, Serialize)]

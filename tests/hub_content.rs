@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use iehp::content::model::{Collection, Site};
+use iehp::lang::Lang;
 use iehp::schema::is_web_url;
 use iehp::site::{self, BuildOptions};
 use jiff::civil::Date;
@@ -58,19 +59,23 @@ fn the_hubs_own_content_names_a_source_address_for_every_item_and_note() {
 #[test]
 fn the_hubs_own_content_has_a_french_version_of_every_item_and_note() {
     let (site, _) = hub();
-    let default = site.config.default_language().to_string();
+    let default = site.config.default_language();
     assert!(
-        site.config.languages.iter().any(|l| l == "fr"),
+        site.config.languages.contains(&Lang::Fr),
         "the hub is bilingual: site.yaml's languages must include fr"
     );
     let mut problems = Vec::new();
     for item in site.items.iter().filter(|i| i.lang == default) {
-        if site.find(item.collection, &item.slug, "fr").is_none() {
+        if site.find(item.collection, &item.slug, Lang::Fr).is_none() {
             problems.push(format!("{}: no .fr.md beside it", item.path.display()));
         }
     }
     for note in site.notes.iter().filter(|n| n.lang == default) {
-        if !site.notes.iter().any(|n| n.code == note.code && n.lang == "fr") {
+        if !site
+            .notes
+            .iter()
+            .any(|n| n.code == note.code && n.lang == Lang::Fr)
+        {
             problems.push(format!("{}: no .fr.md beside it", note.path.display()));
         }
     }

@@ -13,6 +13,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("timing", 0),
     ("memory", 0),
     ("yaml", 0),
+    // The interface languages the generator knows.
+    ("lang", 0),
     // The one text normalisation (the browser client mirrors it): content checks synonyms with
     // it, search indexes with it; it imports nothing.
     ("search::normalize", 0),

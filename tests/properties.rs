@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use iehp::content::discover::{FileKind, SourceFile};
 use iehp::content::markdown::{self, unsafe_scheme};
 use iehp::content::model::Collection;
+use iehp::lang::Lang;
 use iehp::serve::http::{self, HeadError, Resolution};
 use proptest::prelude::*;
 
@@ -202,7 +203,7 @@ proptest! {
     /// heading ids, and moving a page to the other language equals rendering it there.
     #[test]
     fn markdown_bodies(doc in text_of(60)) {
-        for (root, lang) in [("/", "en"), ("/fr/", "fr")] {
+        for (root, lang) in [("/", Lang::En), ("/fr/", Lang::Fr)] {
             let body = markdown::render_in(&doc, root, lang);
             for attr in ["href=\"", "src=\""] {
                 for (i, _) in body.html.match_indices(attr) {

@@ -1,7 +1,7 @@
 //! Cards: how an item is shown in lists, search results and feeds, in one language (title, URL,
 //! summary, dates as that language writes them, status), and the small links cards carry.
 
-use super::{Catalog, Lang, dates, occupation_title};
+use super::{Catalog, Edition, dates, occupation_title};
 use crate::content::model::*;
 use crate::content::parse::last_date;
 use crate::error::Result;
@@ -10,7 +10,7 @@ use crate::views::{Card, OccupationLink, ProvinceLink};
 use jiff::civil::Date;
 
 impl Catalog<'_> {
-    pub(crate) fn card(&self, lang: &Lang, i: usize) -> Result<Card> {
+    pub(crate) fn card(&self, lang: &Edition, i: usize) -> Result<Card> {
         let entity = &self.entities[i];
         let item = entity.shown(lang.code);
         let tz = &self.site.config.timezone;
@@ -55,7 +55,7 @@ impl Catalog<'_> {
             reviewed_iso: item.reviewed.to_string(),
             archived: self.archived(i),
             section: None,
-            text_lang: (item.lang != lang.code).then(|| item.lang.clone()),
+            text_lang: (item.lang != lang.code).then_some(item.lang),
         })
     }
 
@@ -69,7 +69,7 @@ impl Catalog<'_> {
         last_date(e.end.unwrap_or(e.start), &self.site.config.timezone) >= self.now
     }
 
-    pub(crate) fn province_link(&self, lang: &Lang, p: Province) -> ProvinceLink {
+    pub(crate) fn province_link(&self, lang: &Edition, p: Province) -> ProvinceLink {
         ProvinceLink {
             code: p.code().to_string(),
             name: p.name(lang.code).to_string(),
@@ -77,7 +77,7 @@ impl Catalog<'_> {
         }
     }
 
-    pub(crate) fn occupation_link(&self, lang: &Lang, occ: &Occupation) -> OccupationLink {
+    pub(crate) fn occupation_link(&self, lang: &Edition, occ: &Occupation) -> OccupationLink {
         OccupationLink {
             code: occ.code.clone(),
             title: occupation_title(occ, lang.code).to_string(),
@@ -189,11 +189,12 @@ mod tests {
     #[test]
     fn old_resources_not_confirmed_open_are_archived() {
         use crate::content::model::Body;
+        use crate::lang::Lang;
         let d = |s: &str| s.parse::<Date>().unwrap();
         let item = |collection, details, reviewed: &str| Item {
             collection,
             slug: "x".into(),
-            lang: "en".into(),
+            lang: Lang::En,
             path: "content/x.md".into(),
             title: "X".into(),
             summary: None,

@@ -1,91 +1,60 @@
 //! Dates and times written the way each language writes them, in the site's time zone.
 //!
-//! jiff has no locale data; the month names of the two interface languages are a small table.
+//! jiff has no locale data; the month names are [`Lang`]'s.
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use crate::lang::Lang;
 use crate::schema::Moment;
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-fn month(d: Date, lang: &str) -> &'static str {
-    let i = (d.month() - 1) as usize;
-    if lang == "fr" { MONTHS_FR[i] } else { MONTHS_EN[i] }
+fn month(d: Date, lang: Lang) -> &'static str {
+    lang.month_name(d.month())
 }
 
 /// November 22, 2025 / 22 novembre 2025 (1er for the first of the month in French).
-pub fn date(d: Date, lang: &str) -> String {
-    if lang == "fr" {
-        let day = if d.day() == 1 {
-            "1er".to_string()
-        } else {
-            d.day().to_string()
-        };
-        format!("{day} {} {}", month(d, lang), d.year())
-    } else {
-        format!("{} {}, {}", month(d, lang), d.day(), d.year())
+pub fn date(d: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => {
+            let day = if d.day() == 1 {
+                "1er".to_string()
+            } else {
+                d.day().to_string()
+            };
+            format!("{day} {} {}", month(d, lang), d.year())
+        }
+        Lang::En => format!("{} {}, {}", month(d, lang), d.day(), d.year()),
     }
 }
 
 /// November 2025 / novembre 2025.
-pub fn month_year(d: Date, lang: &str) -> String {
+pub fn month_year(d: Date, lang: Lang) -> String {
     format!("{} {}", month(d, lang), d.year())
 }
 
 /// 9:30 AM / 9 h 30 (and 13 h, not 13 h 00, as Canadian French writes a full hour).
-fn time(z: &jiff::Zoned, lang: &str) -> String {
+fn time(z: &jiff::Zoned, lang: Lang) -> String {
     let (h, m) = (z.hour(), z.minute());
-    if lang == "fr" {
-        if m == 0 {
-            format!("{h}\u{a0}h")
-        } else {
-            format!("{h}\u{a0}h\u{a0}{m:02}")
+    match lang {
+        Lang::Fr if m == 0 => format!("{h}\u{a0}h"),
+        Lang::Fr => format!("{h}\u{a0}h\u{a0}{m:02}"),
+        Lang::En => {
+            let (h12, ampm) = match h {
+                0 => (12, "AM"),
+                1..=11 => (h, "AM"),
+                12 => (12, "PM"),
+                _ => (h - 12, "PM"),
+            };
+            format!("{h12}:{m:02} {ampm}")
         }
-    } else {
-        let (h12, ampm) = match h {
-            0 => (12, "AM"),
-            1..=11 => (h, "AM"),
-            12 => (12, "PM"),
-            _ => (h - 12, "PM"),
-        };
-        format!("{h12}:{m:02} {ampm}")
     }
 }
 
-fn zone_abbrev(z: &jiff::Zoned, lang: &str) -> String {
+fn zone_abbrev(z: &jiff::Zoned, lang: Lang) -> String {
     let abbrev = z.strftime("%Z").to_string();
-    if lang == "fr" {
-        french_zone(&abbrev).map_or(abbrev, str::to_string)
-    } else {
-        abbrev
+    match lang {
+        Lang::Fr => french_zone(&abbrev).map_or(abbrev, str::to_string),
+        Lang::En => abbrev,
     }
 }
 
@@ -120,7 +89,7 @@ pub fn iso(m: Moment) -> String {
 }
 
 /// A moment given without a time: `June 26, 2025`, `June 2023`, `2023`.
-fn day_or_less(m: Moment, tz: &TimeZone, lang: &str) -> String {
+fn day_or_less(m: Moment, tz: &TimeZone, lang: Lang) -> String {
     match m {
         Moment::Year(d) => d.year().to_string(),
         Moment::Month(d) => month_year(d, lang),
@@ -131,7 +100,7 @@ fn day_or_less(m: Moment, tz: &TimeZone, lang: &str) -> String {
 
 /// An event's when, in one phrase: `November 22, 2025, 9:30 AM – 1:00 PM EST`,
 /// `June 26 – June 27, 2025`, `22 novembre 2025, 9 h 30 – 13 h (HNE)`.
-pub fn span(start: Moment, end: Option<Moment>, tz: &TimeZone, lang: &str) -> String {
+pub fn span(start: Moment, end: Option<Moment>, tz: &TimeZone, lang: Lang) -> String {
     let zoned = |t: jiff::Timestamp| t.to_zoned(tz.clone());
     match (start, end) {
         (Moment::DateTime(s), Some(Moment::DateTime(e))) => {
@@ -167,11 +136,10 @@ pub fn span(start: Moment, end: Option<Moment>, tz: &TimeZone, lang: &str) -> St
     }
 }
 
-fn with_zone(text: String, tz: &str, lang: &str) -> String {
-    if lang == "fr" {
-        format!("{text} ({tz})")
-    } else {
-        format!("{text} {tz}")
+fn with_zone(text: String, tz: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{text} ({tz})"),
+        Lang::En => format!("{text} {tz}"),
     }
 }
 
@@ -185,7 +153,7 @@ mod tests {
     }
 
     #[track_caller]
-    fn case(start: &str, end: Option<&str>, lang: &str, expected: &str) {
+    fn case(start: &str, end: Option<&str>, lang: Lang, expected: &str) {
         let s = parse_moment(start).unwrap();
         let e = end.map(|e| parse_moment(e).unwrap());
         assert_eq!(span(s, e, &tz(), lang), expected);
@@ -194,10 +162,10 @@ mod tests {
     #[test]
     fn dates_in_both_languages() {
         let d: Date = "2025-11-22".parse().unwrap();
-        assert_eq!(date(d, "en"), "November 22, 2025");
-        assert_eq!(date(d, "fr"), "22 novembre 2025");
-        assert_eq!(date("2025-08-01".parse().unwrap(), "fr"), "1er août 2025");
-        assert_eq!(month_year(d, "fr"), "novembre 2025");
+        assert_eq!(date(d, Lang::En), "November 22, 2025");
+        assert_eq!(date(d, Lang::Fr), "22 novembre 2025");
+        assert_eq!(date("2025-08-01".parse().unwrap(), Lang::Fr), "1er août 2025");
+        assert_eq!(month_year(d, Lang::Fr), "novembre 2025");
     }
 
     #[test]
@@ -205,31 +173,36 @@ mod tests {
         case(
             "2025-11-22T09:30:00-05:00",
             Some("2025-11-22T13:00:00-05:00"),
-            "en",
+            Lang::En,
             "November 22, 2025, 9:30 AM – 1:00 PM EST",
         );
         case(
             "2025-11-22T09:30:00-05:00",
             Some("2025-11-22T13:00:00-05:00"),
-            "fr",
+            Lang::Fr,
             "22 novembre 2025, 9\u{a0}h\u{a0}30 – 13\u{a0}h (HNE)",
         );
         case(
             "2024-06-26T14:00:00Z",
             None,
-            "fr",
+            Lang::Fr,
             "26 juin 2024, 10\u{a0}h (HAE)",
         );
         // Given in UTC, shown in the site's zone.
-        case("2024-06-26T14:00:00Z", None, "en", "June 26, 2024, 10:00 AM EDT");
+        case(
+            "2024-06-26T14:00:00Z",
+            None,
+            Lang::En,
+            "June 26, 2024, 10:00 AM EDT",
+        );
         case(
             "2025-06-26",
             Some("2025-06-27"),
-            "en",
+            Lang::En,
             "June 26, 2025 – June 27, 2025",
         );
-        case("2025-06-26", Some("2025-06-26"), "en", "June 26, 2025");
-        case("2023", None, "en", "2023");
-        case("2023-06", None, "fr", "juin 2023");
+        case("2025-06-26", Some("2025-06-26"), Lang::En, "June 26, 2025");
+        case("2023", None, Lang::En, "2023");
+        case("2023-06", None, Lang::Fr, "juin 2023");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{Catalog, Lang, ics};
+use super::{Catalog, Edition, ics};
 use crate::content::model::*;
 use crate::content::parse::{first_instant, last_date};
 use crate::error::Result;
@@ -74,7 +74,7 @@ pub(crate) fn host_of(url: &str) -> &str {
 
 impl Catalog<'_> {
     /// The subscribable calendar of a list (`None`: all events), if it has any events.
-    pub(crate) fn calendar_link(&self, lang: &Lang, province: Option<Province>) -> Option<CalendarLink> {
+    pub(crate) fn calendar_link(&self, lang: &Edition, province: Option<Province>) -> Option<CalendarLink> {
         if !self.calendar_has_events(province) {
             return None;
         }
@@ -90,7 +90,7 @@ impl Catalog<'_> {
     }
 
     /// The URL of an event's own `.ics` file, when it has one.
-    pub(crate) fn event_calendar_url(&self, lang: &Lang, i: usize) -> Option<String> {
+    pub(crate) fn event_calendar_url(&self, lang: &Edition, i: usize) -> Option<String> {
         let original = self.entities[i].original;
         let e = original.event()?;
         calendar_when(e, &self.site.config.timezone)?;
@@ -99,7 +99,7 @@ impl Catalog<'_> {
     }
 
     /// The feeds and calendar every page links to (head autodiscovery and the footer).
-    pub(crate) fn site_feeds(&self, lang: &Lang) -> Result<Vec<FeedLink>> {
+    pub(crate) fn site_feeds(&self, lang: &Edition) -> Result<Vec<FeedLink>> {
         let mut links = vec![
             FeedLink {
                 title: lang.tr("feed_resources_link")?,
@@ -124,11 +124,11 @@ impl Catalog<'_> {
 
     /// Entity `i`'s VEVENT in `lang`'s calendars, written once per plan (and kept across plans
     /// with its card): the calendar of every event holds thousands.
-    pub(crate) fn event_block(&self, lang: &Lang, i: usize) -> Option<Arc<str>> {
+    pub(crate) fn event_block(&self, lang: &Edition, i: usize) -> Option<Arc<str>> {
         self.ics_event(lang, i).map(|e| Arc::from(ics::event_block(&e)))
     }
 
-    pub(crate) fn ics_event(&self, lang: &Lang, i: usize) -> Option<ics::Event> {
+    pub(crate) fn ics_event(&self, lang: &Edition, i: usize) -> Option<ics::Event> {
         let entity = &self.entities[i];
         let item = entity.shown(lang.code);
         let e = item.event()?;
@@ -169,12 +169,12 @@ impl Catalog<'_> {
         })
     }
 
-    pub(crate) fn product(&self, lang: &Lang) -> String {
+    pub(crate) fn product(&self, lang: &Edition) -> String {
         format!(
             "-//{}//iehp {}//{}",
             ics::text(&lang.site.title),
             env!("CARGO_PKG_VERSION"),
-            lang.code.to_uppercase()
+            lang.code.to_string().to_uppercase()
         )
     }
 }

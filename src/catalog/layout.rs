@@ -3,7 +3,7 @@
 //! past newest first, sections by collection) and its paging. Pure.
 
 use super::events::{FeedKind, calendar_neutral, calendar_when, in_calendars};
-use super::{Catalog, Lang, cards::collection_key, occupation_title};
+use super::{Catalog, Edition, cards::collection_key, occupation_title};
 use crate::content::model::*;
 use crate::error::Result;
 use crate::urls;
@@ -307,7 +307,7 @@ impl Catalog<'_> {
 
     /// Orders entity indexes for lists: everything but events by title; events upcoming
     /// soonest first, then past newest first. Returns (others, events).
-    pub(crate) fn ordered(&self, lang: &Lang, idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    pub(crate) fn ordered(&self, lang: &Edition, idx: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
         let (events, mut others): (Vec<usize>, Vec<usize>) = idx
             .into_iter()
             .partition(|i| self.entities[*i].original.collection == Collection::Events);
@@ -327,7 +327,7 @@ impl Catalog<'_> {
     #[allow(clippy::type_complexity)]
     pub(crate) fn sections_by_collection(
         &self,
-        lang: &Lang,
+        lang: &Edition,
         idx: Vec<usize>,
     ) -> Result<(Vec<String>, Vec<(Option<usize>, usize)>)> {
         let (others, events) = self.ordered(lang, idx);
@@ -368,7 +368,7 @@ impl Catalog<'_> {
         Ok((sections, entries))
     }
 
-    pub(crate) fn collection_list(&self, lang: &Lang, collection: Collection) -> Result<ListSpec> {
+    pub(crate) fn collection_list(&self, lang: &Edition, collection: Collection) -> Result<ListSpec> {
         let idx: Vec<usize> = (0..self.entities.len())
             .filter(|i| self.entities[*i].original.collection == collection)
             .collect();

@@ -32,41 +32,26 @@ use crate::content::markdown;
 use crate::content::model::*;
 use crate::content::parse::first_instant;
 use crate::error::{Diagnostic, Error, Result};
+use crate::lang::Lang;
 use crate::theme::Theme;
 use crate::urls;
 use crate::views::{Card, SectionUrls, SiteView};
 use cache::layout_signature;
 
-/// The name of each interface language in that language, for the language switch.
-pub fn language_name(lang: &str) -> &'static str {
-    match lang {
-        "fr" => "Français",
-        _ => "English",
-    }
-}
-
-/// The Open Graph locale of an interface language.
-pub fn locale_of(lang: &str) -> &'static str {
-    match lang {
-        "fr" => "fr_CA",
-        _ => "en_CA",
-    }
-}
-
 /// One item across its languages: the default-language original and its translations.
 pub struct Entity<'a> {
     pub original: &'a Arc<Item>,
-    translations: BTreeMap<&'a str, &'a Arc<Item>>,
+    translations: BTreeMap<Lang, &'a Arc<Item>>,
 }
 
 impl<'a> Entity<'a> {
-    pub fn shown(&self, lang: &str) -> &'a Item {
+    pub fn shown(&self, lang: Lang) -> &'a Item {
         self.shared(lang)
     }
 
     /// What [`Entity::shown`] gives, as the site shares it.
-    fn shared(&self, lang: &str) -> &'a Arc<Item> {
-        self.translations.get(lang).copied().unwrap_or(self.original)
+    fn shared(&self, lang: Lang) -> &'a Arc<Item> {
+        self.translations.get(&lang).copied().unwrap_or(self.original)
     }
 
     /// The original, then each translation in language order.
@@ -82,9 +67,9 @@ impl<'a> Entity<'a> {
     }
 }
 
-/// Per-language constants of a build, and every item's card in that language.
-pub struct Lang<'a> {
-    pub(crate) code: &'a str,
+/// The site in one language: its constants, and every item's card in that language.
+pub struct Edition<'a> {
+    pub(crate) code: Lang,
     /// `/`, `/fr/`, or under a base path.
     pub(crate) root: String,
     /// Output path prefix: `` or `fr/`.
@@ -102,7 +87,7 @@ pub struct Lang<'a> {
     pub(crate) rank: Vec<u32>,
 }
 
-impl Lang<'_> {
+impl Edition<'_> {
     pub(crate) fn tr(&self, key: &str) -> Result<String> {
         self.t.get(key).cloned().ok_or_else(|| {
             Error::Template(Diagnostic::error(
@@ -129,7 +114,7 @@ pub struct Catalog<'a> {
     pub(crate) now: Date,
     /// Scheme and host of `base_url`: page paths are appended to it for absolute URLs.
     pub(crate) origin: String,
-    pub(crate) langs: Vec<Lang<'a>>,
+    pub(crate) langs: Vec<Edition<'a>>,
     pub(crate) entities: Vec<Entity<'a>>,
     /// Per entity: when it starts (events; other items: the earliest instant), the order of
     /// event lists.
@@ -176,7 +161,7 @@ impl<'a> Catalog<'a> {
             if let Ok(at) = entities.binary_search_by(|e| {
                 (e.original.collection, e.original.slug.as_str()).cmp(&(item.collection, item.slug.as_str()))
             }) {
-                entities[at].translations.insert(item.lang.as_str(), item);
+                entities[at].translations.insert(item.lang, item);
             }
         }
         let signature = layout_signature(site, now);
@@ -217,8 +202,8 @@ impl<'a> Catalog<'a> {
                 Vec::new()
             }
         };
-        for code in &cfg.languages {
-            let t = theme.strings.get(code).ok_or_else(|| {
+        for &code in &cfg.languages {
+            let t = theme.strings.get(&code).ok_or_else(|| {
                 Error::Template(Diagnostic::error(
                     format!("i18n/{code}.yaml"),
                     0,
@@ -227,7 +212,7 @@ impl<'a> Catalog<'a> {
                 ))
             })?;
             let root = cfg.lang_root(code);
-            let mut lang = Lang {
+            let mut lang = Edition {
                 code,
                 out_prefix: root[cfg.base_path.len()..].to_string(),
                 site: SiteView {
@@ -238,12 +223,12 @@ impl<'a> Catalog<'a> {
                         .map(|d| d.get(code).to_string())
                         .unwrap_or_default(),
                     base_url: cfg.base_url.clone(),
-                    lang: code.to_string(),
+                    lang: code,
                     lang_root: root.clone(),
                     menu: Vec::new(),
                     build_date: now.to_string(),
                     build_date_text: dates::date(now, code),
-                    locale: locale_of(code).to_string(),
+                    locale: code.locale().to_string(),
                     feeds: Vec::new(),
                     urls: SectionUrls {
                         events: urls::at(&root, &urls::collection(Collection::Events.name())),
@@ -368,10 +353,10 @@ impl<'a> Catalog<'a> {
 }
 
 /// An occupation's title in a language: its French title where it has one.
-pub(crate) fn occupation_title<'o>(occ: &'o Occupation, lang: &str) -> &'o str {
+pub(crate) fn occupation_title(occ: &Occupation, lang: Lang) -> &str {
     match (lang, &occ.title_fr) {
-        ("fr", Some(fr)) => fr,
-        _ => &occ.title,
+        (Lang::Fr, Some(fr)) => fr,
+        (Lang::Fr, None) | (Lang::En, _) => &occ.title,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::content::markdown::slugify;
 use crate::content::model::{Collection, Details, Item, Site};
 use crate::content::parse::last_date;
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 
 fn at(item: &Item, field: &str) -> (usize, usize) {
     item.positions.get(field).copied().unwrap_or((1, 1))
@@ -88,18 +89,18 @@ fn title_key(title: &str) -> String {
 /// Likely duplicates within a collection and language: the same address, or the same title
 /// words. Every item of such a group is told about the others.
 fn duplicates(site: &Site) -> Vec<Diagnostic> {
-    let mut by_url: BTreeMap<(Collection, &str, String), Vec<&Item>> = BTreeMap::new();
-    let mut by_title: BTreeMap<(Collection, &str, String), Vec<&Item>> = BTreeMap::new();
+    let mut by_url: BTreeMap<(Collection, Lang, String), Vec<&Item>> = BTreeMap::new();
+    let mut by_title: BTreeMap<(Collection, Lang, String), Vec<&Item>> = BTreeMap::new();
     for item in &site.items {
         if let Some(url) = item_url(item) {
             let key = (
                 item.collection,
-                item.lang.as_str(),
+                item.lang,
                 url.trim_end_matches('/').to_lowercase(),
             );
             by_url.entry(key).or_default().push(item);
         }
-        let key = (item.collection, item.lang.as_str(), title_key(&item.title));
+        let key = (item.collection, item.lang, title_key(&item.title));
         by_title.entry(key).or_default().push(item);
     }
     let mut diags = Vec::new();

@@ -9,6 +9,7 @@ use lol_html::{HtmlRewriter, Settings, element};
 
 use crate::content::model::{Body, Site};
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 use crate::output::OutputFile;
 use crate::urls;
 
@@ -249,7 +250,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
         .config
         .languages
         .iter()
-        .map(|l| site.config.lang_root(l))
+        .map(|&l| site.config.lang_root(l))
         .collect();
     let default = site.config.default_language();
     // A link broken in every language is reported once, for the first language it breaks in.
@@ -259,7 +260,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
                           body_line: usize,
                           page_url: String,
                           lang_root: &str,
-                          lang: &str| {
+                          lang: Lang| {
         for link in &body.links {
             if let Some(scheme) = crate::content::markdown::unsafe_scheme(&link.url) {
                 if seen_at.insert((path.clone(), link.offset)) {
@@ -306,7 +307,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
     // Each item as every language shows it: its own translation, or the original under that
     // language's pages (where a fragment may not exist in the other language's text).
     for original in site.items.iter().filter(|i| i.lang == default) {
-        for lang in &site.config.languages {
+        for &lang in &site.config.languages {
             let shown = site
                 .find(original.collection, &original.slug, lang)
                 .unwrap_or(original);
@@ -323,7 +324,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
         }
     }
     for note in &site.notes {
-        let lang_root = site.config.lang_root(&note.lang);
+        let lang_root = site.config.lang_root(note.lang);
         let page = urls::at(&lang_root, &urls::occupation(&note.code));
         check_body(
             &note.path,
@@ -331,7 +332,7 @@ pub fn check(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
             note.body_line,
             page,
             &lang_root,
-            &note.lang,
+            note.lang,
         );
     }
     for (page, links) in &index.links {

@@ -6,29 +6,20 @@ use std::collections::BTreeSet;
 
 use crate::content::model::{Collection, Site};
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 
 /// One note per default-language item or occupation note without a file in another language.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let default = site.config.default_language();
-    let others: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .map(String::as_str)
-        .filter(|l| *l != default)
-        .collect();
-    let items: BTreeSet<(Collection, &str, &str)> = site
+    let others = site.config.languages.iter().filter(|&&l| l != default);
+    let items: BTreeSet<(Collection, &str, Lang)> = site
         .items
         .iter()
-        .map(|i| (i.collection, i.slug.as_str(), i.lang.as_str()))
+        .map(|i| (i.collection, i.slug.as_str(), i.lang))
         .collect();
-    let notes: BTreeSet<(&str, &str)> = site
-        .notes
-        .iter()
-        .map(|n| (n.code.as_str(), n.lang.as_str()))
-        .collect();
+    let notes: BTreeSet<(&str, Lang)> = site.notes.iter().map(|n| (n.code.as_str(), n.lang)).collect();
     let mut diags = Vec::new();
-    for lang in &others {
+    for &lang in others {
         for item in site.items.iter().filter(|i| i.lang == default) {
             if !items.contains(&(item.collection, item.slug.as_str(), lang)) {
                 diags.push(missing(&item.path, lang));
@@ -46,13 +37,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 /// The message's opening words, by which the summary line counts these notes.
 pub const MISSING: &str = "no version in";
 
-fn missing(path: &std::path::Path, lang: &str) -> Diagnostic {
+fn missing(path: &std::path::Path, lang: Lang) -> Diagnostic {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("<slug>");
-    let name = match lang {
-        "fr" => "French",
-        "en" => "English",
-        other => other,
-    };
+    let name = lang.english_name();
     Diagnostic::note(
         path,
         1,

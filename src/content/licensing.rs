@@ -13,6 +13,7 @@ use super::model::*;
 use super::parse::{self, CodeRef, FrontMatter};
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 use crate::schema::{Fields, suggest};
 use crate::yaml::{self, KeyIndex, Node};
 
@@ -108,20 +109,27 @@ fn file_slug(f: &mut Fields, stem: &str) -> String {
     stem.to_string()
 }
 
-fn language(file: &SourceFile, lang: Option<&str>, config: &Config, diags: &mut Vec<Diagnostic>) -> String {
-    let lang = lang.unwrap_or(config.default_language()).to_string();
-    if !config.languages.contains(&lang) {
-        diags.push(Diagnostic::error(
-            &file.rel,
-            0,
-            0,
-            format!(
-                "this is a {lang:?} version (file name ends .{lang}.md) but site.yaml's languages are {}",
-                config.languages.join(", ")
-            ),
-        ));
-    }
-    lang
+/// The file's language; `None`, with the problem recorded, when the site is not in it.
+fn language(
+    file: &SourceFile,
+    lang: Option<&str>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Lang> {
+    let code = match config.file_language(lang) {
+        Ok(lang) => return Some(lang),
+        Err(code) => code,
+    };
+    diags.push(Diagnostic::error(
+        &file.rel,
+        0,
+        0,
+        format!(
+            "this is a {code:?} version (file name ends .{code}.md) but site.yaml's languages are {}",
+            crate::lang::codes(&config.languages)
+        ),
+    ));
+    None
 }
 
 /// Reads `slug`-valued list `key` from `f`, recording each as a reference to `target`.
@@ -256,10 +264,10 @@ pub fn organization(
     let draft = f.opt_bool("draft").unwrap_or(false);
     f.finish();
     diags.append(&mut nested);
-    if diags.len() > before {
+    let (Some(lang), false) = (lang, diags.len() > before) else {
         return None;
-    }
-    let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
+    };
+    let body = markdown::render_in(body_src, &config.lang_root(lang), lang);
     Some(ParsedOrganization {
         org: Arc::new(Organization {
             slug,
@@ -299,7 +307,10 @@ pub fn pathway(
 ) -> Option<ParsedPathway> {
     let before = diags.len();
     let lang = language(file, lang, config, diags);
-    let lang_root = config.lang_root(&lang);
+    // A file in a language the site lacks is reported above; meanwhile its steps are read as
+    // the default language's.
+    let read_as = lang.unwrap_or(config.default_language());
+    let lang_root = config.lang_root(read_as);
     let FrontMatter {
         map,
         index,
@@ -373,7 +384,7 @@ pub fn pathway(
                         offset,
                         n,
                         &lang_root,
-                        &lang,
+                        read_as,
                         &mut slugs,
                         &mut step_diags,
                     );
@@ -427,10 +438,10 @@ pub fn pathway(
     let draft = f.opt_bool("draft").unwrap_or(false);
     f.finish();
     diags.append(&mut nested);
-    if diags.len() > before {
+    let (Some(lang), false) = (lang, diags.len() > before) else {
         return None;
-    }
-    let body = markdown::render_in(body_src, &lang_root, &lang);
+    };
+    let body = markdown::render_in(body_src, &lang_root, lang);
     Some(ParsedPathway {
         pathway: Arc::new(Pathway {
             slug,
@@ -463,7 +474,7 @@ fn step(
     offset: usize,
     n: usize,
     lang_root: &str,
-    lang: &str,
+    lang: Lang,
     slugs: &mut Vec<SlugRef>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Step> {
@@ -672,12 +683,12 @@ pub fn check_file_name(p: &Pathway, professions: &BTreeSet<&str>, diags: &mut Ve
 pub fn check_versions<'a>(
     what: &str,
     folder: &str,
-    versions: impl Iterator<Item = (&'a str, &'a str, &'a Path)>,
+    versions: impl Iterator<Item = (&'a str, Lang, &'a Path)>,
     originals: &BTreeSet<&str>,
-    default: &str,
+    default: Lang,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: BTreeMap<(&str, &str), &Path> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, Lang), &Path> = BTreeMap::new();
     let mut all = Vec::new();
     for (slug, lang, path) in versions {
         if let Some(first) = seen.get(&(slug, lang)) {

@@ -4,6 +4,7 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use super::model::{Body, BodyLink, Heading};
+use crate::lang::Lang;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -16,13 +17,17 @@ fn options() -> Options {
 /// Renders a body. Root-relative links (`/provinces/on/`) are placed under `lang_root`
 /// (`/`, `/fr/`, or a base path such as `/hub/fr/`), so the same Markdown serves every language.
 pub fn render(source: &str, lang_root: &str) -> Body {
-    render_in(source, lang_root, "")
+    render_with(source, lang_root, None)
 }
 
 /// [`render`] for text written in `lang`, with that language's spacing rules (French: a
 /// no-break space before a colon and inside guillemets, so `Date :` never wraps before its
 /// colon).
-pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
+pub fn render_in(source: &str, lang_root: &str, lang: Lang) -> Body {
+    render_with(source, lang_root, Some(lang))
+}
+
+fn render_with(source: &str, lang_root: &str, lang: Option<Lang>) -> Body {
     let mut links = Vec::new();
     // Inside a link, an image or a code block, text is never turned into a link.
     let mut no_autolink = 0usize;
@@ -80,8 +85,9 @@ pub fn render_in(source: &str, lang_root: &str, lang: &str) -> Body {
     for event in events.iter_mut() {
         rewrite_links(event, lang_root);
         escape_raw_html(event);
-        if lang == "fr" {
-            french_spacing(event);
+        match lang {
+            Some(Lang::Fr) => french_spacing(event),
+            Some(Lang::En) | None => {}
         }
     }
     let text = plain_text(&events);
@@ -516,7 +522,11 @@ mod tests {
 
     #[test]
     fn french_text_keeps_its_colons_and_guillemets_attached() {
-        let fr = render_in("**Date :** jeudi, « ordre » [lien](/about/) : fin", "/fr/", "fr");
+        let fr = render_in(
+            "**Date :** jeudi, « ordre » [lien](/about/) : fin",
+            "/fr/",
+            Lang::Fr,
+        );
         assert!(
             fr.html.contains(
                 "Date\u{a0}:</strong> jeudi, «\u{a0}ordre\u{a0}» <a href=\"/fr/about/\">lien</a>\u{a0}: fin"
@@ -524,7 +534,7 @@ mod tests {
             "{}",
             fr.html
         );
-        let en = render_in("Note : as written", "/", "en");
+        let en = render_in("Note : as written", "/", Lang::En);
         assert!(
             en.html.contains("Note : as written"),
             "English text is left alone"
@@ -567,7 +577,7 @@ mod tests {
                 format!("<{payload}>"),
             ];
             for doc in forms {
-                for (root, lang) in [("/", "en"), ("/fr/", "fr")] {
+                for (root, lang) in [("/", Lang::En), ("/fr/", Lang::Fr)] {
                     let body = render_in(&doc, root, lang);
                     let html = body.html.to_lowercase();
                     for bad in ["javascript:", "vbscript:", "data:", "file:"] {

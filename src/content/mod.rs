@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 use discover::{FileKind, SourceFile};
 use model::*;
 use parse::CodeRef;
@@ -31,8 +32,9 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// URL segments at the top level that pages may not take as their slug.
-pub const RESERVED_SLUGS: &[&str] = &[
+/// URL segments at the top level that pages may not take as their slug (besides the language
+/// codes, see [`is_reserved_slug`]).
+const RESERVED_SLUGS: &[&str] = &[
     "portals",
     "events",
     "members",
@@ -45,10 +47,13 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "search",
     "static",
     "assets",
-    "en",
-    "fr",
     "404",
 ];
+
+/// A top-level URL segment a page may not take: a section's, or a language's (`/fr/`).
+fn is_reserved_slug(slug: &str) -> bool {
+    RESERVED_SLUGS.contains(&slug) || Lang::from_code(slug).is_some()
+}
 
 pub use crate::schema::{MAX_SLUG, is_safe_slug};
 
@@ -341,7 +346,7 @@ fn check_licensing(
         "organizations",
         organizations
             .iter()
-            .map(|o| (o.org.slug.as_str(), o.org.lang.as_str(), o.org.path.as_path())),
+            .map(|o| (o.org.slug.as_str(), o.org.lang, o.org.path.as_path())),
         &originals.organizations.iter().map(String::as_str).collect(),
         default,
         diags,
@@ -349,13 +354,9 @@ fn check_licensing(
     licensing::check_versions(
         "pathway",
         "pathways",
-        pathways.iter().map(|p| {
-            (
-                p.pathway.slug.as_str(),
-                p.pathway.lang.as_str(),
-                p.pathway.path.as_path(),
-            )
-        }),
+        pathways
+            .iter()
+            .map(|p| (p.pathway.slug.as_str(), p.pathway.lang, p.pathway.path.as_path())),
         &originals.pathways.iter().map(String::as_str).collect(),
         default,
         diags,
@@ -477,12 +478,12 @@ fn check_noc(
 fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Diagnostic>) {
     // The first user of each (collection, slug, language), and the items that come after one.
     // (The dev server runs this after every edit, so it allocates nothing per item.)
-    let mut first: HashMap<(Collection, &str, &str), usize, ahash::RandomState> =
+    let mut first: HashMap<(Collection, &str, Lang), usize, ahash::RandomState> =
         HashMap::with_capacity_and_hasher(items.len(), ahash::RandomState::new());
     let mut clashes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (k, p) in items.iter().enumerate() {
         let item = &p.item;
-        match first.entry((item.collection, &item.slug, &item.lang)) {
+        match first.entry((item.collection, &item.slug, item.lang)) {
             std::collections::hash_map::Entry::Occupied(e) => clashes.entry(*e.get()).or_default().push(k),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(k);
@@ -515,7 +516,7 @@ fn check_slugs(items: &[&parse::ParsedItem], config: &Config, diags: &mut Vec<Di
     for p in items {
         let item = &p.item;
         let at = |msg: String| Diagnostic::error(&item.path, p.slug_pos.line, p.slug_pos.col, msg);
-        if item.collection == Collection::Pages && RESERVED_SLUGS.contains(&item.slug.as_str()) {
+        if item.collection == Collection::Pages && is_reserved_slug(&item.slug) {
             diags.push(at(format!(
                 "the page slug {:?} would clash with the hub's own /{}/ section; choose another",
                 item.slug, item.slug

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::schema::Moment;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,7 +131,7 @@ pub struct Heading {
 pub struct Item {
     pub collection: Collection,
     pub slug: String,
-    pub lang: String,
+    pub lang: Lang,
     /// Path of the source file relative to the site root, as shown in problems.
     pub path: PathBuf,
     pub title: String,
@@ -224,7 +225,7 @@ pub struct Occupation {
 #[derive(Debug, Clone)]
 pub struct OccupationNote {
     pub code: String,
-    pub lang: String,
+    pub lang: Lang,
     pub path: PathBuf,
     pub summary: Option<String>,
     pub source: String,
@@ -272,10 +273,10 @@ pub struct Profession {
 }
 
 impl Profession {
-    pub fn title(&self, lang: &str) -> &str {
+    pub fn title(&self, lang: Lang) -> &str {
         match (&self.title_fr, lang) {
-            (Some(fr), "fr") => fr,
-            _ => &self.title,
+            (Some(fr), Lang::Fr) => fr,
+            (None, Lang::Fr) | (_, Lang::En) => &self.title,
         }
     }
 }
@@ -354,7 +355,7 @@ pub struct Contacts {
 #[derive(Debug, Clone)]
 pub struct Organization {
     pub slug: String,
-    pub lang: String,
+    pub lang: Lang,
     pub path: PathBuf,
     /// The name its own source gives (in a French version, its official French name if any).
     pub title: String,
@@ -420,7 +421,7 @@ pub struct Related {
 #[derive(Debug, Clone)]
 pub struct Pathway {
     pub slug: String,
-    pub lang: String,
+    pub lang: Lang,
     pub path: PathBuf,
     pub title: String,
     pub summary: String,
@@ -469,13 +470,13 @@ impl Site {
     }
 
     /// The organisation `slug` in `lang`.
-    pub fn organization(&self, slug: &str, lang: &str) -> Option<&Organization> {
-        find_by_slug(&self.organizations, |o| (&o.slug, &o.lang), slug, lang)
+    pub fn organization(&self, slug: &str, lang: Lang) -> Option<&Organization> {
+        find_by_slug(&self.organizations, |o| (&o.slug, o.lang), slug, lang)
     }
 
     /// The pathway `slug` in `lang`.
-    pub fn pathway(&self, slug: &str, lang: &str) -> Option<&Pathway> {
-        find_by_slug(&self.pathways, |p| (&p.slug, &p.lang), slug, lang)
+    pub fn pathway(&self, slug: &str, lang: Lang) -> Option<&Pathway> {
+        find_by_slug(&self.pathways, |p| (&p.slug, p.lang), slug, lang)
     }
 
     pub fn profession(&self, slug: &str) -> Option<&Profession> {
@@ -483,7 +484,7 @@ impl Site {
     }
 
     /// The item in `lang`, or the default-language item it translates.
-    pub fn find(&self, collection: Collection, slug: &str, lang: &str) -> Option<&Item> {
+    pub fn find(&self, collection: Collection, slug: &str, lang: Lang) -> Option<&Item> {
         self.items
             .iter()
             .find(|i| i.collection == collection && i.slug == slug && i.lang == lang)
@@ -494,13 +495,13 @@ impl Site {
 /// Binary search of a list sorted by (slug, lang).
 fn find_by_slug<'a, T>(
     list: &'a [Arc<T>],
-    key: impl Fn(&T) -> (&String, &String),
+    key: impl Fn(&T) -> (&String, Lang),
     slug: &str,
-    lang: &str,
+    lang: Lang,
 ) -> Option<&'a T> {
     list.binary_search_by(|x| {
         let (s, l) = key(x);
-        (s.as_str(), l.as_str()).cmp(&(slug, lang))
+        (s.as_str(), l).cmp(&(slug, lang))
     })
     .ok()
     .map(|i| list[i].as_ref())

@@ -175,13 +175,13 @@ pub fn item(
         ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
-    let lang = lang.unwrap_or(config.default_language()).to_string();
-    if !config.languages.contains(&lang) {
+    let lang = config.file_language(lang);
+    if let Err(code) = lang {
         f.error_at_value(
             "title",
             format!(
-                "this is a {lang:?} translation (file name ends .{lang}.md) but site.yaml's languages are {}",
-                config.languages.join(", ")
+                "this is a {code:?} translation (file name ends .{code}.md) but site.yaml's languages are {}",
+                crate::lang::codes(&config.languages)
             ),
         );
     }
@@ -216,7 +216,7 @@ pub fn item(
     };
     let reviewed = f.req_date("reviewed");
     let draft = f.opt_bool("draft").unwrap_or(false);
-    let aliases = aliases(&mut f, lang != config.default_language());
+    let aliases = aliases(&mut f, lang != Ok(config.default_language()));
     // Other collections leave `form` unread, so `finish` reports it as unknown there.
     let form = if is_page {
         f.opt_choice("form", &[("employer-inquiry", PageForm::EmployerInquiry)])
@@ -305,8 +305,8 @@ pub fn item(
     if diags.len() > before {
         return None;
     }
-    let (title, reviewed, details) = (title?, reviewed?, details?);
-    let body = markdown::render_in(body_src, &config.lang_root(&lang), &lang);
+    let (title, reviewed, details, lang) = (title?, reviewed?, details?, lang.ok()?);
+    let body = markdown::render_in(body_src, &config.lang_root(lang), lang);
     Some(ParsedItem {
         item: Arc::new(Item {
             collection,
@@ -479,27 +479,27 @@ pub fn note(
         ..
     } = front_matter(file, text, diags)?;
     let mut f = Fields::new(&file.rel, &map, &index, offset, diags);
-    let lang = lang.unwrap_or(config.default_language()).to_string();
+    let lang = config.file_language(lang);
     let positions = f.positions();
     let summary = f.opt_str("summary");
     let source = f.req_str("source");
     let reviewed = f.req_date("reviewed");
     f.finish();
-    if diags.len() > before || !config.languages.contains(&lang) {
-        if !config.languages.contains(&lang) {
-            diags.push(Diagnostic::error(
-                &file.rel,
-                0,
-                0,
-                format!("language {lang:?} is not in site.yaml's languages"),
-            ));
-        }
-        return None;
+    if let Err(code) = lang {
+        diags.push(Diagnostic::error(
+            &file.rel,
+            0,
+            0,
+            format!("language {code:?} is not in site.yaml's languages"),
+        ));
     }
+    let (Ok(lang), false) = (lang, diags.len() > before) else {
+        return None;
+    };
     Some(ParsedNote {
         note: OccupationNote {
             code: stem.to_string(),
-            body: markdown::render_in(body_src, &config.lang_root(&lang), &lang),
+            body: markdown::render_in(body_src, &config.lang_root(lang), lang),
             body_line: body_line(text, body_src),
             positions,
             lang,

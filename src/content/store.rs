@@ -13,6 +13,7 @@ use super::model::{Collection, Item, Site};
 use super::{LoadOptions, Parsed, SITE_FILE, assemble, load_config, parse_all, parse_file};
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 
 struct Entry {
     file: SourceFile,
@@ -40,7 +41,7 @@ pub struct Store {
 
 /// What the checks that span files and the model's order see of an item: where it is, what it
 /// is called, whether it is a draft. An edit that keeps it, and parses cleanly, is "in place".
-type ItemKey = (Collection, String, String, bool);
+type ItemKey = (Collection, String, Lang, bool);
 
 impl Store {
     /// Reads and parses every content file under `root`. Problems are kept, not returned:
@@ -174,7 +175,7 @@ impl Store {
         match &entry.parsed {
             Parsed::Item(p) if !entry.diags.iter().any(Diagnostic::is_error) => {
                 let i = &p.item;
-                Some((i.collection, i.slug.clone(), i.lang.clone(), i.draft))
+                Some((i.collection, i.slug.clone(), i.lang, i.draft))
             }
             _ => None,
         }

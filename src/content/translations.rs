@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::model::{Collection, Details, Item};
 use super::parse::ParsedItem;
 use crate::error::Diagnostic;
+use crate::lang::Lang;
 use crate::schema::Moment;
 
 /// The facts of an item that every language shares: field name and value as shown.
@@ -53,7 +54,7 @@ fn moment(m: &Moment) -> String {
 }
 
 /// Reports every fact a translation states differently from its original.
-pub fn check_facts(items: &[&ParsedItem], default: &str, diags: &mut Vec<Diagnostic>) {
+pub fn check_facts(items: &[&ParsedItem], default: Lang, diags: &mut Vec<Diagnostic>) {
     let originals: HashMap<(Collection, &str), &Item> = items
         .iter()
         .filter(|p| p.item.lang == default)

@@ -4,6 +4,8 @@
 
 use jiff::civil::Date;
 
+use crate::lang::Lang;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// A permanent, unique IRI: the entry's page.
@@ -13,7 +15,7 @@ pub struct Entry {
     pub updated: Date,
     pub summary: String,
     /// The language of the title and summary, when not the feed's.
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
     /// (term, label) pairs, e.g. province codes and names.
     pub categories: Vec<(String, String)>,
 }
@@ -21,7 +23,7 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
     pub id: String,
-    pub lang: String,
+    pub lang: Lang,
     pub title: String,
     pub subtitle: String,
     /// The feed's own address.
@@ -45,7 +47,7 @@ pub fn write(feed: &Feed) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        esc(&feed.lang)
+        feed.lang
     ));
     out.push_str(&format!("<id>{}</id>\n", esc(&feed.id)));
     out.push_str(&format!("<title>{}</title>\n", esc(&feed.title)));
@@ -66,7 +68,7 @@ pub fn write(feed: &Feed) -> String {
     ));
     for e in &feed.entries {
         match &e.lang {
-            Some(l) => out.push_str(&format!("<entry xml:lang=\"{}\">\n", esc(l))),
+            Some(l) => out.push_str(&format!("<entry xml:lang=\"{l}\">\n")),
             None => out.push_str("<entry>\n"),
         }
         out.push_str(&format!("<id>{}</id>\n", esc(&e.id)));
@@ -126,7 +128,7 @@ mod tests {
     fn feed(entries: Vec<Entry>) -> Feed {
         Feed {
             id: "https://hub.example.org/feeds/events.xml".into(),
-            lang: "en".into(),
+            lang: Lang::En,
             title: "Events & more".into(),
             subtitle: "New events".into(),
             self_url: "https://hub.example.org/feeds/events.xml".into(),

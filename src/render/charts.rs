@@ -9,6 +9,8 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
+use crate::lang::Lang;
+
 /// One series of a time chart (a programme): its name and its points (date, value).
 #[derive(Debug, Clone)]
 pub struct Series {
@@ -26,8 +28,8 @@ pub struct TimeChartText {
     /// Shown where a point's value is not known (`?`).
     pub unknown: String,
     /// Formats an axis date (a month and year).
-    pub month: fn(Date, &str) -> String,
-    pub lang: String,
+    pub month: fn(Date, Lang) -> String,
+    pub lang: Lang,
 }
 
 const W: f64 = 640.0;
@@ -129,7 +131,7 @@ pub fn time_chart(series: &[Series], bars: bool, from_zero: bool, text: &TimeCha
             x2 = W - RIGHT,
             tx = LEFT - 6.0,
             ty = yy + 4.0,
-            label = esc(&group(v as u64, &text.lang)),
+            label = esc(&group(v as u64, text.lang)),
         );
         v += step;
     }
@@ -150,7 +152,7 @@ pub fn time_chart(series: &[Series], bars: bool, from_zero: bool, text: &TimeCha
 <text x=\"{tx:.1}\" y=\"{ty}\" text-anchor=\"middle\">{label}</text>",
                 y2 = base + 5.0,
                 ty = base + 20.0,
-                label = esc(&(text.month)(tick, &text.lang)),
+                label = esc(&(text.month)(tick, text.lang)),
             );
         }
         tick = match tick.checked_add(jiff::Span::new().months(6)) {
@@ -213,7 +215,7 @@ pub fn time_chart(series: &[Series], bars: bool, from_zero: bool, text: &TimeCha
 }
 
 /// A horizontal bar chart of counts by name (e.g. resources per province): one row a name.
-pub fn bar_rows(rows: &[(String, usize)], title: &str, desc: &str, lang: &str) -> String {
+pub fn bar_rows(rows: &[(String, usize)], title: &str, desc: &str, lang: Lang) -> String {
     let row_h = 24.0;
     let label_w = 190.0;
     let h = TOP + row_h * rows.len() as f64 + 8.0;
@@ -249,9 +251,12 @@ pub fn bar_rows(rows: &[(String, usize)], title: &str, desc: &str, lang: &str) -
 }
 
 /// 2104 -> "2,104" (English) or "2 104" (French, with a no-break space).
-pub fn group(n: u64, lang: &str) -> String {
+pub fn group(n: u64, lang: Lang) -> String {
     let digits = n.to_string();
-    let sep = if lang == "fr" { '\u{a0}' } else { ',' };
+    let sep = match lang {
+        Lang::En => ',',
+        Lang::Fr => '\u{a0}',
+    };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -276,15 +281,15 @@ mod tests {
             desc: "Two programmes & their draws.".into(),
             unknown: "?".into(),
             month: |d, _| format!("{}-{:02}", d.year(), d.month()),
-            lang: "en".into(),
+            lang: Lang::En,
         }
     }
 
     #[test]
     fn digits_are_grouped_the_way_each_language_writes_them() {
-        assert_eq!(group(2104, "en"), "2,104");
-        assert_eq!(group(2104, "fr"), "2\u{a0}104");
-        assert_eq!(group(500, "en"), "500");
+        assert_eq!(group(2104, Lang::En), "2,104");
+        assert_eq!(group(2104, Lang::Fr), "2\u{a0}104");
+        assert_eq!(group(500, Lang::En), "500");
     }
 
     #[test]
@@ -356,7 +361,7 @@ mod tests {
             &[("Ontario".into(), 10), ("Yukon".into(), 5)],
             "Resources",
             "Ontario has 10, Yukon 5.",
-            "fr",
+            Lang::Fr,
         );
         assert!(svg.contains(">Ontario</text>") && svg.contains(">10</text>"));
         let widths: Vec<f64> = svg

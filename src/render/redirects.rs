@@ -52,7 +52,7 @@ pub fn file(site: &Site, catalog: &Catalog) -> Result<Option<OutputFile>> {
     let mut rules: BTreeMap<String, (String, &Path, usize, &str)> = BTreeMap::new();
     let mut diags = Vec::new();
     for (old, new, path, line, col, field) in wanted {
-        for lang in &cfg.languages {
+        for &lang in &cfg.languages {
             // Paths below the output root: `/events/x/`, `/fr/events/x/`.
             let root = cfg.lang_root(lang)[cfg.base_path.len() - 1..].to_string();
             let from = format!("{root}{}", &old[1..]);

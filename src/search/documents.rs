@@ -11,6 +11,7 @@ use super::doc::{Doc, Field, SNIPPET_CHARS, Status, Stored, Texts, clip};
 use crate::catalog::{Catalog, SearchKind, occupation_title};
 use crate::content::model::{Collection, Details, Item, Occupation, Province, Site};
 use crate::error::Result;
+use crate::lang::Lang;
 
 fn kind_of(c: Collection) -> u8 {
     SearchKind::of(c) as u8
@@ -32,10 +33,10 @@ pub(super) fn profession_indexes(site: &Site, codes: &[String]) -> Vec<usize> {
 pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
     let site = plan.site;
     let cfg = &site.config;
-    let lang_bit = |code: &str| {
+    let lang_bit = |lang: Lang| {
         cfg.languages
             .iter()
-            .position(|l| l == code)
+            .position(|&l| l == lang)
             .map_or(0, |i| 1u32 << i)
     };
     // Each item's texts come from its Markdown: documents are made in parallel.
@@ -49,7 +50,7 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
             let mut langs = 0;
             for item in entity.versions() {
                 versions.push(item_texts(item));
-                langs |= lang_bit(&item.lang);
+                langs |= lang_bit(item.lang);
             }
             let mut shared = Texts::default();
             for code in &original.professions {
@@ -86,7 +87,7 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
                         snippet: clip(&card.summary, SNIPPET_CHARS),
                         date,
                         date_kind,
-                        text_lang: card.text_lang.clone().unwrap_or_default(),
+                        text_lang: card.text_lang.map(|l| l.to_string()).unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -120,16 +121,16 @@ fn occupation_doc<'a>(
     plan: &Catalog<'a>,
     o: usize,
     occ: &'a Occupation,
-    lang_bit: &dyn Fn(&str) -> u32,
+    lang_bit: &dyn Fn(Lang) -> u32,
 ) -> Result<Doc<'a>> {
     let site = plan.site;
     let cfg = &site.config;
     let default = cfg.default_language();
-    let note_in = |lang: &str| site.notes.iter().find(|n| n.code == occ.code && n.lang == lang);
+    let note_in = |lang: Lang| site.notes.iter().find(|n| n.code == occ.code && n.lang == lang);
     let mut versions = Vec::new();
     let mut langs = 0;
-    for lang in &cfg.languages {
-        let title_here = lang == default || (lang == "fr" && occ.title_fr.is_some());
+    for &lang in &cfg.languages {
+        let title_here = lang == default || (lang == Lang::Fr && occ.title_fr.is_some());
         let note = note_in(lang);
         if !title_here && note.is_none() {
             continue;
@@ -154,7 +155,7 @@ fn occupation_doc<'a>(
             Some(s) => s,
             None => lang.tr(&format!("teer_{}", occ.teer))?,
         };
-        let titled = lang.code == default || (lang.code == "fr" && occ.title_fr.is_some());
+        let titled = lang.code == default || (lang.code == Lang::Fr && occ.title_fr.is_some());
         stored.push(Stored {
             title: format!("{} – {}", occ.code, occupation_title(occ, lang.code)),
             url: lang.url(&format!("occupations/{}/", occ.code)),
@@ -185,7 +186,7 @@ fn occupation_doc<'a>(
 
 /// The draws page: its title and introduction in each language, and what each draw says
 /// (program, stream, province, notes), so "Express Entry", "OINP" or "tirages" find it.
-fn draws_doc<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(&str) -> u32) -> Result<Doc<'a>> {
+fn draws_doc<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Result<Doc<'a>> {
     let site = plan.site();
     let mut versions = Vec::new();
     let mut stored = Vec::new();
@@ -306,7 +307,7 @@ pub(super) fn occupation_words(occ: &Occupation) -> String {
 
 /// Both languages' names, so a French name finds an English-only item; the code too (`BC`).
 pub(super) fn province_words(p: Province) -> String {
-    let mut s = format!("{} {}", p.name("en"), p.name("fr"));
+    let mut s = format!("{} {}", p.name(Lang::En), p.name(Lang::Fr));
     if p == Province::CA {
         s.push_str(" Canada");
     } else {

@@ -20,9 +20,10 @@ use super::documents::{occupation_words, profession_indexes, province_words};
 use crate::catalog::{Catalog, SearchKind};
 use crate::content::model::{Organization, Pathway, Province};
 use crate::error::Result;
+use crate::lang::Lang;
 
 /// The documents of every pathway and organisation page.
-pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(&str) -> u32) -> Result<Vec<Doc<'a>>> {
+pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Result<Vec<Doc<'a>>> {
     let site = plan.site;
     let default = site.config.default_language();
     let mut docs = Vec::new();
@@ -40,7 +41,7 @@ pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(&str) -> u32) -> Resu
 fn stored(
     plan: &Catalog,
     neutral: &str,
-    shown: &dyn Fn(&str) -> (String, String, String),
+    shown: &dyn Fn(Lang) -> (String, String, Lang),
     reviewed: jiff::civil::Date,
 ) -> Vec<Stored> {
     plan.langs
@@ -56,18 +57,18 @@ fn stored(
                 text_lang: if text_lang == lang.code {
                     String::new()
                 } else {
-                    text_lang
+                    text_lang.to_string()
                 },
             }
         })
         .collect()
 }
 
-fn pathway_doc<'a>(plan: &Catalog<'a>, original: &'a Pathway, lang_bit: &dyn Fn(&str) -> u32) -> Doc<'a> {
+fn pathway_doc<'a>(plan: &Catalog<'a>, original: &'a Pathway, lang_bit: &dyn Fn(Lang) -> u32) -> Doc<'a> {
     let site = plan.site;
     let mut versions = Vec::new();
     let mut langs = 0;
-    for lang in &site.config.languages {
+    for &lang in &site.config.languages {
         let Some(p) = site.pathway(&original.slug, lang) else {
             continue;
         };
@@ -90,9 +91,9 @@ fn pathway_doc<'a>(plan: &Catalog<'a>, original: &'a Pathway, lang_bit: &dyn Fn(
     }
     shared.add(Field::Provinces, province_words(original.province));
     let neutral = format!("pathways/{}/", original.slug);
-    let shown = |code: &str| {
-        let p = site.pathway(&original.slug, code).unwrap_or(original);
-        (p.title.clone(), p.summary.clone(), p.lang.clone())
+    let shown = |lang: Lang| {
+        let p = site.pathway(&original.slug, lang).unwrap_or(original);
+        (p.title.clone(), p.summary.clone(), p.lang)
     };
     Doc {
         stored: stored(plan, &neutral, &shown, original.reviewed),
@@ -121,12 +122,12 @@ fn org_title(o: &Organization) -> String {
 fn organization_doc<'a>(
     plan: &Catalog<'a>,
     original: &'a Organization,
-    lang_bit: &dyn Fn(&str) -> u32,
+    lang_bit: &dyn Fn(Lang) -> u32,
 ) -> Result<Doc<'a>> {
     let site = plan.site;
     let mut versions = Vec::new();
     let mut langs = 0;
-    for lang in &site.config.languages {
+    for &lang in &site.config.languages {
         let Some(o) = site.organization(&original.slug, lang) else {
             continue;
         };
@@ -139,7 +140,7 @@ fn organization_doc<'a>(
         }
         t.add_opt(Field::Abbreviation, &o.abbreviation);
         t.add(Field::Summary, o.summary.as_str());
-        if let Some(l) = plan.langs.iter().find(|l| l.code == lang.as_str()) {
+        if let Some(l) = plan.langs.iter().find(|l| l.code == lang) {
             for k in &o.kinds {
                 t.add(Field::Summary, l.tr(&format!("org_kind_{}", k.name()))?);
             }
@@ -161,9 +162,9 @@ fn organization_doc<'a>(
         shared.add(Field::Provinces, province_words(*p));
     }
     let neutral = format!("organizations/{}/", original.slug);
-    let shown = |code: &str| {
-        let o = site.organization(&original.slug, code).unwrap_or(original);
-        (org_title(o), o.summary.clone(), o.lang.clone())
+    let shown = |lang: Lang| {
+        let o = site.organization(&original.slug, lang).unwrap_or(original);
+        (org_title(o), o.summary.clone(), o.lang)
     };
     Ok(Doc {
         stored: stored(plan, &neutral, &shown, original.reviewed),

@@ -8,7 +8,10 @@
 //!
 //! Formats (all JSON, which CDNs compress):
 //! - manifest: settings, stop words, and the first term and file of each page of shards;
-//! - page: `{"first":[first term of each shard],"shards":[file of each shard]}`;
+//! - page: `{"first":[first term of each shard],"shards":[file of each shard],
+//!   "dictFirst":[first term of each dictionary file],"dicts":[file of each]}`;
+//! - dictionary: `{"t":[terms...]}`, the terms of a contiguous run of the page's shards,
+//!   without postings (fetched only for a word with a typo);
 //! - shard: `{"t":[terms...],"p":[[doc delta, value, doc delta, value...]...]}`, `value` as
 //!   `postings::encode` makes it;
 //! - facets: one string per facet with a character (or a list) per document, in document
@@ -24,20 +27,29 @@ use super::doc::{Doc, KINDS, Status};
 use super::normalize::{MAX_TERM_CHARS, STOP_WORDS};
 use super::postings::Postings;
 use crate::content::model::Province;
+use crate::lang::Lang;
 use crate::output::OutputFile;
 
 /// Where the index lives below the output folder.
 pub const DIR: &str = "search/data/";
 
 /// Raw size a term shard is cut at. Smaller shards mean fewer bytes per query but more files
-/// and a longer manifest; at 10,000 items this gives shards of a few KB compressed.
-pub const SHARD_TARGET_BYTES: usize = 24_000;
+/// and longer pages; at 10,000 items this gives shards of 2 to 5 KB compressed (a common term's
+/// postings alone can be more: a shard holds whole lists), so that a query of two or three words
+/// stays within 30 KB (24 KB raw made two-word queries 31 to 34 KB).
+pub const SHARD_TARGET_BYTES: usize = 12_000;
 
-/// Documents per stored-fields chunk: a page of results fetches up to this many chunks.
-pub const STORED_CHUNK: usize = 16;
+/// Documents per stored-fields chunk. The ten results a page shows are seldom neighbours, so it
+/// fetches up to ten chunks: 8 documents each keeps that near 5 KB compressed (16 made it 10).
+pub const STORED_CHUNK: usize = 8;
 
 /// Shards listed per page: a query fetches the manifest, one page (rarely two), then shards.
 pub const SHARDS_PER_PAGE: usize = 128;
+
+/// Raw size a dictionary file is cut at: the terms of a page's shards, without their postings,
+/// which a query with a typo reads to find the words near it, so that it fetches only the
+/// shards holding those words (rather than every shard of the word's first two letters).
+pub const DICT_TARGET_BYTES: usize = 8_000;
 
 /// The index's files and the output path of its manifest.
 pub struct IndexFiles {
@@ -48,7 +60,7 @@ pub struct IndexFiles {
 /// Everything the client needs, besides the postings and documents.
 pub struct Labels<'a> {
     /// The site's languages, in order (stored fields exist for each).
-    pub languages: &'a [String],
+    pub languages: &'a [Lang],
     /// NOC codes, in the order documents' profession indexes refer to.
     pub professions: Vec<&'a str>,
 }
@@ -68,18 +80,30 @@ fn json(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// Splits the sorted terms into shards: returns (first term, file body) per shard.
-pub fn split(postings: &Postings, target: usize) -> Vec<(String, String)> {
+/// One term shard: its first term (`""` for the first shard), its file's body and how many
+/// terms it holds.
+pub type Shard = (String, String, usize);
+
+/// Splits the sorted terms into shards.
+pub fn split(postings: &Postings, target: usize) -> Vec<Shard> {
     let mut shards = Vec::new();
     let mut terms = String::new();
     let mut lists = String::new();
     let mut first: Option<&str> = None;
-    let close = |first: &str, terms: &mut String, lists: &mut String, shards: &mut Vec<(String, String)>| {
-        shards.push((first.to_string(), format!("{{\"t\":[{terms}],\"p\":[{lists}]}}")));
-        terms.clear();
-        lists.clear();
-    };
+    let mut count = 0;
+    let close =
+        |first: &str, terms: &mut String, lists: &mut String, count: &mut usize, shards: &mut Vec<Shard>| {
+            shards.push((
+                first.to_string(),
+                format!("{{\"t\":[{terms}],\"p\":[{lists}]}}"),
+                *count,
+            ));
+            terms.clear();
+            lists.clear();
+            *count = 0;
+        };
     for (term, list) in postings {
+        count += 1;
         if first.is_none() {
             first = Some(term);
         } else {
@@ -100,17 +124,43 @@ pub fn split(postings: &Postings, target: usize) -> Vec<(String, String)> {
         if terms.len() + lists.len() >= target
             && let Some(f) = first.take()
         {
-            close(f, &mut terms, &mut lists, &mut shards);
+            close(f, &mut terms, &mut lists, &mut count, &mut shards);
         }
     }
     if let Some(f) = first {
-        close(f, &mut terms, &mut lists, &mut shards);
+        close(f, &mut terms, &mut lists, &mut count, &mut shards);
     }
     // The first shard also takes every term before its first one.
     if let Some(s) = shards.first_mut() {
         s.0 = String::new();
     }
     shards
+}
+
+/// Splits a page's sorted terms into dictionary files (`{"t":[terms...]}`), each about
+/// `target` bytes: returns (first term, file body) per file.
+pub fn dictionary(terms: &[&str], target: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut body = String::new();
+    let mut first: Option<&str> = None;
+    for term in terms {
+        if first.is_none() {
+            first = Some(term);
+        } else {
+            body.push(',');
+        }
+        body.push_str(&json(term));
+        if body.len() >= target
+            && let Some(f) = first.take()
+        {
+            out.push((f.to_string(), format!("{{\"t\":[{body}]}}")));
+            body.clear();
+        }
+    }
+    if let Some(f) = first {
+        out.push((f.to_string(), format!("{{\"t\":[{body}]}}")));
+    }
+    out
 }
 
 /// The facet table: one string per facet, in document order.
@@ -190,15 +240,35 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         name
     };
     let mut shards = Vec::new();
-    for (first, body) in split(postings, SHARD_TARGET_BYTES) {
-        shards.push((first, push(format!("t.{}.json", hash10(body.as_bytes())), body)));
+    for (first, body, count) in split(postings, SHARD_TARGET_BYTES) {
+        shards.push((
+            first,
+            push(format!("t.{}.json", hash10(body.as_bytes())), body),
+            count,
+        ));
     }
     let mut page_firsts = Vec::new();
     let mut page_names = Vec::new();
+    let mut term_at = 0;
     for page in shards.chunks(SHARDS_PER_PAGE) {
+        let count: usize = page.iter().map(|(_, _, n)| n).sum();
+        let terms: Vec<&str> = postings[term_at..term_at + count]
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect();
+        term_at += count;
+        let mut dict_firsts = Vec::new();
+        let mut dict_names = Vec::new();
+        for (k, (first, body)) in dictionary(&terms, DICT_TARGET_BYTES).into_iter().enumerate() {
+            // The page's first dictionary starts where the page does.
+            dict_firsts.push(if k == 0 { page[0].0.clone() } else { first });
+            dict_names.push(push(format!("d.{}.json", hash10(body.as_bytes())), body));
+        }
         let body = serde_json::json!({
-            "first": page.iter().map(|(f, _)| f).collect::<Vec<_>>(),
-            "shards": page.iter().map(|(_, n)| n).collect::<Vec<_>>(),
+            "first": page.iter().map(|(f, _, _)| f).collect::<Vec<_>>(),
+            "shards": page.iter().map(|(_, n, _)| n).collect::<Vec<_>>(),
+            "dictFirst": dict_firsts,
+            "dicts": dict_names,
         })
         .to_string();
         page_firsts.push(page[0].0.clone());
@@ -249,10 +319,10 @@ pub fn files(docs: &[Doc], postings: &Postings, labels: &Labels) -> IndexFiles {
         for (k, body) in chunks.into_iter().enumerate() {
             push(format!("{dir}{k}.json"), body);
         }
-        stored_dirs.push((lang.clone(), dir));
+        stored_dirs.push((*lang, dir));
     }
     let manifest = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "docs": docs.len(),
         "languages": labels.languages,
         "kinds": KINDS,
@@ -304,9 +374,20 @@ mod tests {
             ("zeta", 50),
         ]);
         let shards = split(&p, 200);
-        let firsts: Vec<&str> = shards.iter().map(|(f, _)| f.as_str()).collect();
+        let firsts: Vec<&str> = shards.iter().map(|(f, _, _)| f.as_str()).collect();
+        let counts: Vec<usize> = shards.iter().map(|(_, _, n)| *n).collect();
+        assert_eq!(counts, [1, 2, 2]);
         assert_eq!(firsts, ["", "beta", "gamma"]);
         let body: serde_json::Value = serde_json::from_str(&shards[1].1).unwrap();
+        let dict = dictionary(&["alpha", "beta", "delta", "gamma"], 14);
+        assert_eq!(
+            dict,
+            [
+                ("alpha".to_string(), r#"{"t":["alpha","beta"]}"#.to_string()),
+                ("delta".to_string(), r#"{"t":["delta","gamma"]}"#.to_string()),
+            ]
+        );
+        assert!(dictionary(&[], 10).is_empty());
         assert_eq!(body["t"], serde_json::json!(["beta", "delta"]));
         assert_eq!(
             body["p"][0],

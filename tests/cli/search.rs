@@ -128,6 +128,12 @@ fn index_files_are_named_by_their_content_and_all_listed() {
         for s in body["shards"].as_array().unwrap() {
             listed.push(s.as_str().unwrap().to_string());
         }
+        let dicts = body["dicts"].as_array().unwrap();
+        assert_eq!(dicts.len(), body["dictFirst"].as_array().unwrap().len());
+        assert!(!dicts.is_empty(), "every page has its dictionary");
+        for d in dicts {
+            listed.push(d.as_str().unwrap().to_string());
+        }
     }
     for name in &listed {
         let bytes = files

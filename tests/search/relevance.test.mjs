@@ -107,3 +107,21 @@ test('pathways and organisations have their own facet, and a province keeps the 
   const qc = await index.docs('en', pathways.hits);
   assert.ok(qc.length > 0 && qc.every((d) => d.url.startsWith('/pathways/') && d.provinces.includes('QC')), qc.map((d) => d.url).join(' '));
 });
+
+test('a word with a typo reads the dictionary of its first letters and fetches only the shards of the words near it', async () => {
+  const fresh = await open(out);
+  const r = await fresh.index.search('physiotherapst');
+  const [first] = await fresh.index.docs('en', r.hits.slice(0, 1));
+  assert.equal(first.url, '/occupations/31202/');
+  const names = fresh.loaded.map((u) => u.split('/').pop());
+  assert.ok(names.some((f) => f.startsWith('d.')), names.join(' '));
+  const q = fresh.index.plan('physiotherapst')[0];
+  for (const u of fresh.loaded.filter((f) => f.split('/').pop().startsWith('t.'))) {
+    const { t } = await fresh.index.get(u.slice(u.lastIndexOf('/') + 1));
+    const wanted = t.some((w) => w === q.t || w.startsWith(q.raw) || fresh.index.close(q, w, q.prefix));
+    assert.ok(wanted, `${u} holds no word near "${q.raw}": ${t.join(' ')}`);
+  }
+  const before = fresh.loaded.length;
+  await fresh.index.search('physiotherapist');
+  assert.equal(fresh.loaded.length, before, 'the word itself is then already in');
+});

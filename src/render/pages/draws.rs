@@ -7,14 +7,15 @@ use jiff::civil::Date;
 use tera::Context;
 
 use super::{Views, source_view};
-use crate::catalog::{Lang, dates};
+use crate::catalog::{Edition, dates};
 use crate::content::model::Draw;
 use crate::error::Result;
+use crate::lang::Lang;
 use crate::render::charts::{self, Series, TimeChartText};
 use crate::views::*;
 
 impl Views<'_> {
-    pub(super) fn draws_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn draws_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let draws = self
             .cat
             .site
@@ -32,7 +33,7 @@ impl Views<'_> {
 
     /// The draws as two pictures: invitations per draw, and the lowest score each draw invited,
     /// over time, one series per programme (draws of one programme on one day added together).
-    fn draws_charts(&self, lang: &Lang) -> Result<Option<DrawsCharts>> {
+    fn draws_charts(&self, lang: &Edition) -> Result<Option<DrawsCharts>> {
         let draws = &self.cat.site.draws;
         if draws.is_empty() {
             return Ok(None);
@@ -131,7 +132,7 @@ impl Views<'_> {
             desc: desc.join(" "),
             unknown: "?".to_string(),
             month: dates::month_year,
-            lang: lang.code.to_string(),
+            lang: lang.code,
         };
         Ok(Some(DrawsCharts {
             invitations_title: lang.tr("chart_invitations_title")?,
@@ -152,7 +153,7 @@ impl Views<'_> {
         }))
     }
 
-    pub(super) fn draw_view(&self, lang: &Lang, d: &Draw) -> Result<DrawView> {
+    pub(super) fn draw_view(&self, lang: &Edition, d: &Draw) -> Result<DrawView> {
         let crs = match (d.crs_min, d.crs_max) {
             (Some(a), Some(b)) if a == b => a.to_string(),
             (Some(a), Some(b)) => format!("{a}–{b}"),
@@ -162,8 +163,8 @@ impl Views<'_> {
         };
         // The French site shows the French form of a text where the data file gives one.
         let local = |en: &Option<String>, fr: &Option<String>| match (lang.code, fr) {
-            ("fr", Some(fr)) => fr.clone(),
-            _ => en.clone().unwrap_or_default(),
+            (Lang::Fr, Some(fr)) => fr.clone(),
+            (Lang::Fr, None) | (Lang::En, _) => en.clone().unwrap_or_default(),
         };
         Ok(DrawView {
             date: dates::date(d.date, lang.code),

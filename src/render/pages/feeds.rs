@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use super::Views;
-use crate::catalog::{FeedKind, Lang, Page, PageKind, ics};
+use crate::catalog::{Edition, FeedKind, Page, PageKind, ics};
 use crate::content::model::*;
 use crate::content::parse::first_instant;
 use crate::error::Result;
@@ -69,7 +69,7 @@ impl Views<'_> {
         Ok(Some(text))
     }
 
-    fn feed(&self, lang: &Lang, kind: FeedKind) -> Result<atom::Feed> {
+    fn feed(&self, lang: &Edition, kind: FeedKind) -> Result<atom::Feed> {
         let collections: &[Collection] = match kind {
             FeedKind::Resources => &[Collection::Portals, Collection::Members, Collection::Programs],
             FeedKind::Events => &[Collection::Events],
@@ -117,7 +117,7 @@ impl Views<'_> {
                     url,
                     updated: item.reviewed,
                     summary,
-                    lang: card.text_lang.clone(),
+                    lang: card.text_lang,
                     categories: card
                         .provinces
                         .iter()
@@ -141,7 +141,7 @@ impl Views<'_> {
         let self_url = format!("{}{}", self.cat.origin, lang.url(kind.neutral()));
         Ok(atom::Feed {
             id: self_url.clone(),
-            lang: lang.code.to_string(),
+            lang: lang.code,
             title: format!("{} – {title}", lang.site.title),
             subtitle,
             self_url,

@@ -4,7 +4,7 @@
 use tera::Context;
 
 use super::Views;
-use crate::catalog::{Lang, collection_key};
+use crate::catalog::{Edition, collection_key};
 use crate::content::model::*;
 use crate::error::Result;
 use crate::urls;
@@ -16,14 +16,14 @@ const HOME_NEWEST: usize = 6;
 const HOME_PROFESSIONS: usize = 12;
 
 impl Views<'_> {
-    pub(super) fn home_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn home_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let mut ctx = self.base_context(lang, neutral, &lang.site.title, "");
         ctx.insert("home", &self.home(lang)?);
         ctx.insert("get_licensed", &self.home_professions(lang));
         Ok(ctx)
     }
 
-    fn home(&self, lang: &Lang) -> Result<HomeView> {
+    fn home(&self, lang: &Edition) -> Result<HomeView> {
         // The first few of two orders, picked without sorting every item (the dev server
         // builds this page after every edit): upcoming events soonest first, as in `ordered`;
         // resources with the newest facts first, then in list order.

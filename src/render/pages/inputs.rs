@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use super::Views;
-use crate::catalog::{Lang, ListSpec, PAGE_SIZE, Page, PageKind, address};
+use crate::catalog::{Edition, ListSpec, PAGE_SIZE, Page, PageKind, address};
 use crate::error::Result;
 
 /// What a page's context is made from.
@@ -193,7 +193,7 @@ impl Views<'_> {
     }
 
     /// Page `n` of a list: its heading and paging, and each card and its section.
-    fn list_inputs(&self, lang: &Lang, spec: &ListSpec, n: usize, h: &mut AHasher) {
+    fn list_inputs(&self, lang: &Edition, spec: &ListSpec, n: usize, h: &mut AHasher) {
         (
             &spec.heading,
             &spec.intro,

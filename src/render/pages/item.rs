@@ -5,7 +5,7 @@
 use tera::Context;
 
 use super::{Views, source_view};
-use crate::catalog::{Lang, dates, form_name, format_key, is_stale};
+use crate::catalog::{Edition, dates, form_name, format_key, is_stale};
 use crate::content::markdown;
 use crate::content::model::*;
 use crate::error::Result;
@@ -15,7 +15,7 @@ use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
-    pub(super) fn item_context(&self, lang: &Lang, neutral: &str, i: usize) -> Result<Context> {
+    pub(super) fn item_context(&self, lang: &Edition, neutral: &str, i: usize) -> Result<Context> {
         let item = self.cat.entities[i].shown(lang.code);
         let view = self.item_view(lang, i)?;
         let mut ctx = self.base_context(lang, neutral, &item.title, &view.card.summary);
@@ -24,7 +24,7 @@ impl Views<'_> {
         Ok(ctx)
     }
 
-    fn item_view(&self, lang: &Lang, i: usize) -> Result<ItemView> {
+    fn item_view(&self, lang: &Edition, i: usize) -> Result<ItemView> {
         let card = &lang.cards[i];
         let entity = &self.cat.entities[i];
         let item = entity.shown(lang.code);
@@ -179,7 +179,7 @@ impl Views<'_> {
         } else {
             markdown::relocate(
                 &item.body.html,
-                &self.cat.site.config.lang_root(&item.lang),
+                &self.cat.site.config.lang_root(item.lang),
                 &lang.root,
             )
         };
@@ -196,7 +196,7 @@ impl Views<'_> {
             fallback_lang_name: (item.lang != lang.code)
                 .then(|| lang.tr(&format!("language_name_{}", item.lang)))
                 .transpose()?,
-            text_lang: item.lang.clone(),
+            text_lang: item.lang,
             event: event_view,
             action_url,
             form: self.form_view(lang, i),
@@ -205,7 +205,7 @@ impl Views<'_> {
     }
 
     /// schema.org `Event` data for an event page.
-    pub(super) fn event_json_ld(&self, lang: &Lang, i: usize, item: &Item, e: &Event) -> String {
+    pub(super) fn event_json_ld(&self, lang: &Edition, i: usize, item: &Item, e: &Event) -> String {
         let tz = &self.cat.site.config.timezone;
         let url = format!("{}{}", self.cat.origin, lang.url(&self.cat.entities[i].neutral()));
         let mut ld = serde_json::json!({
@@ -261,13 +261,13 @@ impl Views<'_> {
     }
 
     /// The form a page carries, in this language.
-    pub(super) fn form_view(&self, lang: &Lang, i: usize) -> Option<FormView> {
+    pub(super) fn form_view(&self, lang: &Edition, i: usize) -> Option<FormView> {
         let original = self.cat.entities[i].original;
         let form = original.form?;
         Some(FormView {
             name: form_name(form).to_string(),
             action: lang.url(&urls::form_thanks(&original.slug)),
-            lang: lang.code.to_string(),
+            lang: lang.code,
             provinces: Province::ALL
                 .iter()
                 .map(|p| self.cat.province_link(lang, *p))
@@ -276,7 +276,7 @@ impl Views<'_> {
     }
 
     /// The template context of a thank-you page.
-    pub(super) fn thanks_context(&self, lang: &Lang, neutral: &str, i: usize) -> Result<Context> {
+    pub(super) fn thanks_context(&self, lang: &Edition, neutral: &str, i: usize) -> Result<Context> {
         let page = self.cat.entities[i].shown(lang.code);
         let mut ctx = self.base_context(lang, neutral, &lang.tr("form_thanks_title")?, "");
         ctx.insert(
@@ -284,7 +284,7 @@ impl Views<'_> {
             &ThanksView {
                 back_url: lang.url(&self.cat.entities[i].neutral()),
                 back_title: page.title.clone(),
-                back_lang: (page.lang != lang.code).then(|| page.lang.clone()),
+                back_lang: (page.lang != lang.code).then_some(page.lang),
             },
         );
         Ok(ctx)

@@ -8,10 +8,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Views, source_view};
-use crate::catalog::{Lang, dates, is_stale};
+use crate::catalog::{Edition, dates, is_stale};
 use crate::content::markdown;
 use crate::content::model::*;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::schema::is_web_url;
 use crate::views::{Card, OccupationLink, ProvinceLink, SourceView};
 
@@ -34,7 +35,7 @@ pub(crate) struct PageLink {
     pub title: String,
     pub url: String,
     /// The language its title is in, when it is not the page's.
-    pub text_lang: Option<String>,
+    pub text_lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,7 +52,7 @@ pub(crate) struct PathwayLink {
     pub title: String,
     pub url: String,
     /// The language its text is in, when it is not the page's.
-    pub text_lang: Option<String>,
+    pub text_lang: Option<Lang>,
 }
 
 /// An organisation as a step or a list names it: its page and its website.
@@ -67,7 +68,7 @@ pub(crate) struct OrgLink {
     pub status: String,
     /// Empty when active.
     pub status_label: String,
-    pub text_lang: Option<String>,
+    pub text_lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,7 +109,7 @@ pub(crate) struct PathwayView {
     pub reviewed_month: String,
     pub stale: bool,
     pub fallback_lang_name: Option<String>,
-    pub text_lang: String,
+    pub text_lang: Lang,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,7 +125,7 @@ pub(crate) struct OrgView {
     pub abbreviation: Option<String>,
     /// Its name in the other language, when a source gives an official one.
     pub title_other: Option<String>,
-    pub title_other_lang: String,
+    pub title_other_lang: Option<Lang>,
     pub kinds: String,
     pub summary: String,
     pub website: String,
@@ -150,7 +151,7 @@ pub(crate) struct OrgView {
     pub reviewed_month: String,
     pub stale: bool,
     pub fallback_lang_name: Option<String>,
-    pub text_lang: String,
+    pub text_lang: Lang,
     pub json_ld: String,
 }
 
@@ -172,13 +173,13 @@ pub(crate) struct LicensingView {
 
 impl Views<'_> {
     /// The pathway `slug` in `lang`, or its original.
-    fn pathway_in(&self, slug: &str, lang: &str) -> Option<&Pathway> {
+    fn pathway_in(&self, slug: &str, lang: Lang) -> Option<&Pathway> {
         let site = self.cat.site;
         site.pathway(slug, lang)
             .or_else(|| site.pathway(slug, site.config.default_language()))
     }
 
-    fn org_in(&self, slug: &str, lang: &str) -> Option<&Organization> {
+    fn org_in(&self, slug: &str, lang: Lang) -> Option<&Organization> {
         let site = self.cat.site;
         site.organization(slug, lang)
             .or_else(|| site.organization(slug, site.config.default_language()))
@@ -213,17 +214,17 @@ impl Views<'_> {
             .ok()
     }
 
-    fn pathway_link(&self, lang: &Lang, original: &Pathway) -> PathwayLink {
+    fn pathway_link(&self, lang: &Edition, original: &Pathway) -> PathwayLink {
         let shown = self.pathway_in(&original.slug, lang.code).unwrap_or(original);
         PathwayLink {
             province: original.province.name(lang.code).to_string(),
             title: shown.title.clone(),
             url: lang.url(&format!("pathways/{}/", original.slug)),
-            text_lang: (shown.lang != lang.code).then(|| shown.lang.clone()),
+            text_lang: (shown.lang != lang.code).then_some(shown.lang),
         }
     }
 
-    fn org_link(&self, lang: &Lang, slug: &str) -> Result<Option<OrgLink>> {
+    fn org_link(&self, lang: &Edition, slug: &str) -> Result<Option<OrgLink>> {
         let Some(org) = self.org_in(slug, lang.code) else {
             return Ok(None);
         };
@@ -246,18 +247,18 @@ impl Views<'_> {
                 .join(", "),
             status: org.status.name().to_string(),
             status_label,
-            text_lang: (org.lang != lang.code).then(|| org.lang.clone()),
+            text_lang: (org.lang != lang.code).then_some(org.lang),
         }))
     }
 
-    fn fallback_name(&self, lang: &Lang, text_lang: &str) -> Option<String> {
+    fn fallback_name(&self, lang: &Edition, text_lang: Lang) -> Option<String> {
         (text_lang != lang.code)
             .then(|| lang.t.get(&format!("language_name_{text_lang}")).cloned())
             .flatten()
     }
 
     /// A body written under `from`'s language root, placed under this language's.
-    fn body_in(&self, lang: &Lang, body: &Body, from: &str) -> String {
+    fn body_in(&self, lang: &Edition, body: &Body, from: Lang) -> String {
         if from == lang.code {
             body.html.clone()
         } else {
@@ -265,7 +266,7 @@ impl Views<'_> {
         }
     }
 
-    pub(super) fn pathways_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn pathways_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let title = lang.tr("title_pathways")?;
         let intro = lang.tr("intro_pathways")?;
         let professions = self
@@ -292,7 +293,7 @@ impl Views<'_> {
             PageLink {
                 title: shown.title.clone(),
                 url: lang.url(&e.neutral()),
-                text_lang: (shown.lang != lang.code).then(|| shown.lang.clone()),
+                text_lang: (shown.lang != lang.code).then_some(shown.lang),
             }
         });
         let mut ctx = self.base_context(lang, neutral, &title, &intro);
@@ -308,7 +309,7 @@ impl Views<'_> {
         Ok(ctx)
     }
 
-    pub(super) fn pathway_context(&self, lang: &Lang, neutral: &str, slug: &str) -> Result<Context> {
+    pub(super) fn pathway_context(&self, lang: &Edition, neutral: &str, slug: &str) -> Result<Context> {
         let view = self.pathway_view(lang, slug)?;
         let mut ctx = self.base_context(lang, neutral, &view.title, &view.summary);
         ctx.insert("pathway", &view);
@@ -316,7 +317,7 @@ impl Views<'_> {
         Ok(ctx)
     }
 
-    fn pathway_view(&self, lang: &Lang, slug: &str) -> Result<PathwayView> {
+    fn pathway_view(&self, lang: &Edition, slug: &str) -> Result<PathwayView> {
         let p = self.pathway_in(slug, lang.code).ok_or_else(|| {
             Error::Internal(format!(
                 "the catalog planned a page for pathway {slug}, which the site does not have"
@@ -339,7 +340,7 @@ impl Views<'_> {
             steps.push(StepView {
                 number: n + 1,
                 title: s.title.clone(),
-                text_html: self.body_in(lang, &s.text, &p.lang),
+                text_html: self.body_in(lang, &s.text, p.lang),
                 who,
                 cost: s.cost.clone(),
                 duration: s.duration.clone(),
@@ -393,7 +394,7 @@ impl Views<'_> {
             summary: p.summary.clone(),
             province: self.cat.province_link(lang, p.province),
             steps,
-            body_html: self.body_in(lang, &p.body, &p.lang),
+            body_html: self.body_in(lang, &p.body, p.lang),
             organizations: orgs,
             related,
             draws,
@@ -409,12 +410,12 @@ impl Views<'_> {
             reviewed_iso: p.reviewed.to_string(),
             reviewed_month: dates::month_year(p.reviewed, lang.code),
             stale: is_stale(p.reviewed, self.cat.now, cfg.stale_after_months),
-            fallback_lang_name: self.fallback_name(lang, &p.lang),
-            text_lang: p.lang.clone(),
+            fallback_lang_name: self.fallback_name(lang, p.lang),
+            text_lang: p.lang,
         })
     }
 
-    pub(super) fn organizations_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn organizations_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let title = lang.tr("title_organizations")?;
         let intro = lang.tr("intro_organizations")?;
         let mut groups = Vec::new();
@@ -443,14 +444,14 @@ impl Views<'_> {
         Ok(ctx)
     }
 
-    pub(super) fn organization_context(&self, lang: &Lang, neutral: &str, slug: &str) -> Result<Context> {
+    pub(super) fn organization_context(&self, lang: &Edition, neutral: &str, slug: &str) -> Result<Context> {
         let view = self.org_view(lang, slug)?;
         let mut ctx = self.base_context(lang, neutral, &view.title, &view.summary);
         ctx.insert("org", &view);
         Ok(ctx)
     }
 
-    fn org_view(&self, lang: &Lang, slug: &str) -> Result<OrgView> {
+    fn org_view(&self, lang: &Edition, slug: &str) -> Result<OrgView> {
         let o = self.org_in(slug, lang.code).ok_or_else(|| {
             Error::Internal(format!(
                 "the catalog planned a page for organisation {slug}, which the site does not have"
@@ -489,15 +490,15 @@ impl Views<'_> {
         // Its official name in the other language: the French name on the English page, and
         // the English one on the French page when the French file gives its French name.
         let (title_other, title_other_lang) = match (lang.code, &o.title_fr) {
-            ("fr", _) => {
+            (Lang::Fr, _) => {
                 let en = site.organization(&o.slug, cfg.default_language());
                 match en {
-                    Some(en) if en.title != o.title => (Some(en.title.clone()), en.lang.clone()),
-                    _ => (None, String::new()),
+                    Some(en) if en.title != o.title => (Some(en.title.clone()), Some(en.lang)),
+                    _ => (None, None),
                 }
             }
-            (_, Some(fr)) if *fr != o.title => (Some(fr.clone()), "fr".to_string()),
-            _ => (None, String::new()),
+            (Lang::En, Some(fr)) if *fr != o.title => (Some(fr.clone()), Some(Lang::Fr)),
+            (Lang::En, _) => (None, None),
         };
         let pathways = self
             .pathway_originals()
@@ -548,20 +549,20 @@ impl Views<'_> {
                 .filter_map(|c| site.occupation(c))
                 .map(|occ| self.cat.occupation_link(lang, occ))
                 .collect(),
-            body_html: self.body_in(lang, &o.body, &o.lang),
+            body_html: self.body_in(lang, &o.body, o.lang),
             source: source_view(&o.source),
             reviewed: dates::date(o.reviewed, lang.code),
             reviewed_iso: o.reviewed.to_string(),
             reviewed_month: dates::month_year(o.reviewed, lang.code),
             stale: is_stale(o.reviewed, self.cat.now, cfg.stale_after_months),
-            fallback_lang_name: self.fallback_name(lang, &o.lang),
-            text_lang: o.lang.clone(),
+            fallback_lang_name: self.fallback_name(lang, o.lang),
+            text_lang: o.lang,
             json_ld: org_json_ld(o, &url),
         })
     }
 
     /// The professions that have a pathway, each a link to its tile in the chooser.
-    pub(super) fn home_professions(&self, lang: &Lang) -> Vec<HomeProfession> {
+    pub(super) fn home_professions(&self, lang: &Edition) -> Vec<HomeProfession> {
         self.cat
             .site
             .professions
@@ -582,7 +583,7 @@ impl Views<'_> {
     /// (on its first page `n`; nothing on the others).
     pub(super) fn licensing_view(
         &self,
-        lang: &Lang,
+        lang: &Edition,
         code: Option<&str>,
         province: Option<Province>,
         n: usize,
@@ -653,7 +654,7 @@ fn org_json_ld(o: &Organization, url: &str) -> String {
         "areaServed": o
             .provinces
             .iter()
-            .map(|p| if *p == Province::CA { "Canada" } else { p.name("en") })
+            .map(|p| if *p == Province::CA { "Canada" } else { p.name(Lang::En) })
             .collect::<Vec<_>>(),
     });
     if let Some(obj) = ld.as_object_mut() {

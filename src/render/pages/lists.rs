@@ -4,14 +4,20 @@
 use tera::Context;
 
 use super::Views;
-use crate::catalog::{FeedKind, Lang, ListSpec, PAGE_SIZE};
+use crate::catalog::{Edition, FeedKind, ListSpec, PAGE_SIZE};
 use crate::content::model::*;
 use crate::error::{Error, Result};
 use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
-    pub(super) fn list_context(&self, lang: &Lang, neutral: &str, list: usize, n: usize) -> Result<Context> {
+    pub(super) fn list_context(
+        &self,
+        lang: &Edition,
+        neutral: &str,
+        list: usize,
+        n: usize,
+    ) -> Result<Context> {
         let spec = &self.cat.lists[list];
         let mut ctx = self.base_context(lang, neutral, &spec.heading, &spec.intro);
         let mut view = self.list_view(lang, spec, n);
@@ -24,7 +30,7 @@ impl Views<'_> {
         Ok(ctx)
     }
 
-    pub(super) fn provinces_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn provinces_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let title = lang.tr("title_provinces")?;
         let intro = lang.tr("intro_provinces")?;
         let mut ctx = self.base_context(lang, neutral, &title, &intro);
@@ -43,7 +49,7 @@ impl Views<'_> {
 
     pub(super) fn province_context(
         &self,
-        lang: &Lang,
+        lang: &Edition,
         neutral: &str,
         province: Province,
         list: usize,
@@ -71,7 +77,7 @@ impl Views<'_> {
 
     /// One page of a list: its cards, each card that opens a section (or continues one at the
     /// top of a page) carrying the section's heading.
-    pub(super) fn list_view(&self, lang: &Lang, spec: &ListSpec, n: usize) -> ListView {
+    pub(super) fn list_view(&self, lang: &Edition, spec: &ListSpec, n: usize) -> ListView {
         let total = spec.pages();
         let mut prev = None;
         let cards: Vec<Card> = spec
@@ -112,7 +118,7 @@ impl Views<'_> {
         }
     }
 
-    pub(super) fn province_counts(&self, lang: &Lang) -> Vec<ProvinceCount> {
+    pub(super) fn province_counts(&self, lang: &Edition) -> Vec<ProvinceCount> {
         Province::ALL
             .iter()
             .map(|p| ProvinceCount {

@@ -18,7 +18,7 @@ mod occupations;
 mod search;
 mod site_files;
 
-use crate::catalog::{Catalog, Lang, Page, PageKind, language_name, locale_of};
+use crate::catalog::{Catalog, Edition, Page, PageKind};
 use crate::error::Result;
 use crate::schema::is_web_url;
 use crate::views::*;
@@ -74,12 +74,12 @@ impl<'a> Views<'a> {
         let cfg = &self.cat.site.config;
         cfg.languages
             .iter()
-            .map(|l| {
+            .map(|&l| {
                 let path = format!("{}{neutral}", cfg.lang_root(l));
                 Alternate {
-                    lang: l.clone(),
-                    name: language_name(l).to_string(),
-                    locale: locale_of(l).to_string(),
+                    lang: l,
+                    name: l.own_name().to_string(),
+                    locale: l.locale().to_string(),
                     href: format!("{}{path}", self.cat.origin),
                     path,
                 }
@@ -87,7 +87,7 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    fn page_meta(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> PageMeta {
+    fn page_meta(&self, lang: &Edition, neutral: &str, title: &str, description: &str) -> PageMeta {
         let alternates = self.alternates(neutral);
         let path = lang.url(neutral);
         PageMeta {
@@ -109,7 +109,7 @@ impl<'a> Views<'a> {
     }
 
     /// A context with `site` and `page` set (`t` is in each language's global context).
-    fn base_context(&self, lang: &Lang, neutral: &str, title: &str, description: &str) -> Context {
+    fn base_context(&self, lang: &Edition, neutral: &str, title: &str, description: &str) -> Context {
         let meta = self.page_meta(lang, neutral, title, description);
         let mut site = lang.site.clone();
         site.menu = self

@@ -4,13 +4,13 @@
 use tera::Context;
 
 use super::{Views, source_view};
-use crate::catalog::{Lang, dates, occupation_title};
+use crate::catalog::{Edition, dates, occupation_title};
 use crate::content::markdown;
 use crate::error::{Error, Result};
 use crate::views::*;
 
 impl Views<'_> {
-    pub(super) fn occupations_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn occupations_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let title = lang.tr("title_occupations")?;
         let intro = lang.tr("intro_occupations")?;
         let mut ctx = self.base_context(lang, neutral, &title, &intro);
@@ -20,7 +20,7 @@ impl Views<'_> {
 
     pub(super) fn occupation_context(
         &self,
-        lang: &Lang,
+        lang: &Edition,
         neutral: &str,
         code: &str,
         list: usize,
@@ -62,7 +62,7 @@ impl Views<'_> {
     }
 
     /// The occupations by NOC broad category (first digit), then major group (two digits).
-    fn occupation_groups(&self, lang: &Lang) -> Vec<OccupationCategory> {
+    fn occupation_groups(&self, lang: &Edition) -> Vec<OccupationCategory> {
         let mut categories: Vec<OccupationCategory> = Vec::new();
         for occ in &self.cat.site.occupations {
             let (cat, code) = (&occ.code[..1], &occ.code[..2]);
@@ -91,7 +91,7 @@ impl Views<'_> {
         categories
     }
 
-    fn note_view(&self, lang: &Lang, code: &str) -> Option<NoteView> {
+    fn note_view(&self, lang: &Edition, code: &str) -> Option<NoteView> {
         let default = self.cat.site.config.default_language();
         let note = self
             .cat
@@ -111,7 +111,7 @@ impl Views<'_> {
         } else {
             markdown::relocate(
                 &note.body.html,
-                &self.cat.site.config.lang_root(&note.lang),
+                &self.cat.site.config.lang_root(note.lang),
                 &lang.root,
             )
         };
@@ -124,18 +124,18 @@ impl Views<'_> {
             fallback_lang_name: (note.lang != lang.code)
                 .then(|| lang.t.get(&format!("language_name_{}", note.lang)).cloned())
                 .flatten(),
-            text_lang: note.lang.clone(),
+            text_lang: note.lang,
         })
     }
 }
 
-fn group_title(lang: &Lang, code: &str) -> String {
+fn group_title(lang: &Edition, code: &str) -> String {
     noc_title(lang, "noc_group", code)
 }
 
 /// The title of a NOC broad category or major group from the string tables: `3 – Health
 /// occupations`; a code the tables do not name is shown as `NOC 42` (`CNP 42`).
-fn noc_title(lang: &Lang, prefix: &str, code: &str) -> String {
+fn noc_title(lang: &Edition, prefix: &str, code: &str) -> String {
     match lang.t.get(&format!("{prefix}_{code}")) {
         Some(title) => format!("{code} – {title}"),
         None => {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Views;
-use crate::catalog::{Lang, SearchKind, occupation_title};
+use crate::catalog::{Edition, SearchKind, occupation_title};
 use crate::content::model::Province;
 use crate::error::{Error, Result};
 use crate::urls;
@@ -77,14 +77,14 @@ const CLIENT_STRINGS: &[(&str, &str)] = &[
     ("kind-pages", "kind_page"),
 ];
 
-fn kind_label(lang: &Lang, kind: &str) -> Result<String> {
+fn kind_label(lang: &Edition, kind: &str) -> Result<String> {
     match kind {
         "occupations" | "pathways" | "organizations" => lang.tr(&format!("search_kind_{kind}")),
         _ => lang.tr(&format!("collection_{kind}")),
     }
 }
 
-fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
+fn view(views: &Views, lang: &Edition) -> Result<SearchView> {
     let site = views.cat.site;
     let manifest = views
         .search_manifest
@@ -110,7 +110,7 @@ fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
         .config
         .languages
         .iter()
-        .map(|l| Ok(option(l, lang.tr(&format!("search_lang_{l}"))?)))
+        .map(|l| Ok(option(l.code(), lang.tr(&format!("search_lang_{l}"))?)))
         .collect::<Result<Vec<_>>>()?;
     let facets = [
         ("type", "search_facet_type", kinds),
@@ -182,7 +182,7 @@ fn view(views: &Views, lang: &Lang) -> Result<SearchView> {
 
 impl Views<'_> {
     /// The search page's template context.
-    pub(super) fn search_context(&self, lang: &Lang, neutral: &str) -> Result<Context> {
+    pub(super) fn search_context(&self, lang: &Edition, neutral: &str) -> Result<Context> {
         let view = view(self, lang)?;
         let mut ctx = self.base_context(
             lang,

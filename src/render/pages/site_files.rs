@@ -4,13 +4,13 @@
 use tera::Context;
 
 use super::Views;
-use crate::catalog::Lang;
+use crate::catalog::Edition;
 use crate::error::Result;
 use crate::urls;
 use crate::views::*;
 
 impl Views<'_> {
-    pub(super) fn not_found_context(&self, lang: &Lang, l: usize, neutral: &str) -> Result<Context> {
+    pub(super) fn not_found_context(&self, lang: &Edition, l: usize, neutral: &str) -> Result<Context> {
         let mut ctx = self.base_context(lang, neutral, &lang.tr("title_not_found")?, "");
         ctx.insert("other_languages", &self.other_languages(l));
         Ok(ctx)
@@ -28,7 +28,7 @@ impl Views<'_> {
         let mut ctx = Context::new();
         ctx.insert("sitemap_url", &format!("{}{}", cfg.base_url, urls::SITEMAP));
         ctx.insert("base_url", &cfg.base_url);
-        ctx.insert("default_language", cfg.default_language());
+        ctx.insert("default_language", &cfg.default_language());
         ctx
     }
 
@@ -40,7 +40,7 @@ impl Views<'_> {
             .enumerate()
             .filter(|(j, _)| *j != l)
             .map(|(_, other)| OtherLanguage {
-                lang: other.code.to_string(),
+                lang: other.code,
                 text: other.t.get("not_found_title_other").cloned().unwrap_or_default(),
                 home_label: other.t.get("not_found_home").cloned().unwrap_or_default(),
                 home_url: other.root.clone(),
@@ -63,7 +63,7 @@ impl Views<'_> {
         let items = self.item_pages();
         let cfg = &self.cat.site.config;
         let mut urls = Vec::new();
-        for lang in &cfg.languages {
+        for &lang in &cfg.languages {
             for neutral in &neutrals {
                 urls.push(SitemapUrl {
                     loc: format!("{}{}{neutral}", self.cat.origin, cfg.lang_root(lang)),

@@ -114,6 +114,41 @@ export class Index {
     return out;
   }
 
+  // Dictionary files (terms without postings) of the pages covering terms in [lo, hi].
+  async dictsFor(lo, hi) {
+    const last = (list, x) => Math.max(0, lowerBound(list, x + '\0') - 1);
+    const a = last(this.m.pageFirst, lo), b = last(this.m.pageFirst, hi);
+    const out = [];
+    for (let p = a; p <= b && p < this.m.pages.length; p++) {
+      const page = await this.get(this.m.pages[p]);
+      const i = p === a ? last(page.dictFirst, lo) : 0;
+      const j = p === b ? last(page.dictFirst, hi) : page.dictFirst.length - 1;
+      out.push(...page.dicts.slice(i, j + 1));
+    }
+    return out;
+  }
+
+  // The words of the index near q's (see expand), from the dictionaries of its first two
+  // letters: a word with a typo then fetches only the shards that hold them.
+  async nearWords(q) {
+    const p2 = q.t.slice(0, 2);
+    const dicts = await Promise.all((await this.dictsFor(p2, p2 + HIGH)).map((n) => this.get(n)));
+    const out = [];
+    for (const { t } of dicts) {
+      for (let j = lowerBound(t, p2); j < t.length && t[j].startsWith(p2); j++) {
+        if (t[j] !== q.t && this.close(q, t[j], q.prefix)) out.push(t[j]);
+      }
+    }
+    return out;
+  }
+
+  // Whether index word w is q's with one typo; loose: q is being typed, and nothing starts
+  // with it, so w may also go on past it.
+  close(q, w, loose) {
+    return near(q.t, w) || (loose && w.length > q.t.length &&
+      [-1, 0, 1].some((e) => near(q.t, w.slice(0, q.t.length + e))));
+  }
+
   async shard(name) {
     const s = await this.get(name);
     s.dec = s.dec || [];
@@ -182,11 +217,7 @@ export class Index {
           return j < o.t.length && o.t[j].startsWith(q.raw);
         }));
         for (let j = lowerBound(list, p2); j < list.length && list[j].startsWith(p2); j++) {
-          const w = list[j];
-          if (w === q.t) continue;
-          const close = near(q.t, w) || (loose && w.length > q.t.length &&
-            [-1, 0, 1].some((e) => near(q.t, w.slice(0, q.t.length + e))));
-          if (close) add(w, 'fuzzy', s, j);
+          if (list[j] !== q.t && this.close(q, list[j], loose)) add(list[j], 'fuzzy', s, j);
         }
       }
     }
@@ -227,16 +258,18 @@ export class Index {
         const ranges = [[q.t, q.t]];
         if (q.prefix) ranges.push([q.raw, q.raw + HIGH]);
         q.loaded = [...new Set((await Promise.all(ranges.map(([lo, hi]) => load(lo, hi)))).flat())];
-        // A word the index has as typed (or as a prefix) is not also looked for with a typo
-        // beyond the shards already in: that would fetch every shard of its first two letters.
+        // A word the index has as typed (or as a prefix) is looked for with a typo only in the
+        // shards already in. One it lacks is looked up in the dictionaries of its first two
+        // letters, and only the shards holding the words near it are fetched.
         const found = q.loaded.some((s) => {
           const j = lowerBound(s.t, q.t);
           const k = lowerBound(s.t, q.raw);
           return (j < s.t.length && s.t[j] === q.t) || (q.prefix && k < s.t.length && s.t[k].startsWith(q.raw));
         });
         if (q.fuzzy && !found) {
-          const more = await load(q.t.slice(0, 2), q.t.slice(0, 2) + HIGH);
-          q.loaded = [...new Set([...q.loaded, ...more])];
+          const words = await this.nearWords(q);
+          const more = await Promise.all(words.map((w) => load(w, w)));
+          q.loaded = [...new Set([...q.loaded, ...more.flat()])];
         }
       }),
     ]);
