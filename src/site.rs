@@ -3,7 +3,7 @@
 //! catalog -> output (staging, then swap). Each command of the CLI is one function here taking an
 //! options struct.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -128,10 +128,62 @@ pub fn resolve_root(root: Option<&Path>) -> Result<PathBuf> {
     Ok(root)
 }
 
+/// The paths of a site's output, each claimed once: the pages' (in the catalog's order), then the
+/// search index's, then the other files' ([`other_files`]). `iehp build` and the dev server both
+/// claim their files here, so a clash is found, and named, the same way in both.
+#[derive(Debug, Default)]
+pub struct OutputPaths(HashSet<String>);
+
+impl OutputPaths {
+    /// The pages' paths, with one page to each.
+    pub fn of_pages(catalog: &Catalog) -> Result<Self> {
+        let mut paths = OutputPaths(HashSet::with_capacity(catalog.pages.len()));
+        for page in &catalog.pages {
+            paths.claim(catalog.out_path(page))?;
+        }
+        Ok(paths)
+    }
+
+    /// Claims `path` for one file; an error naming it when another has it.
+    pub fn claim(&mut self, path: String) -> Result<()> {
+        if self.0.contains(&path) {
+            return Err(render::duplicate(&path));
+        }
+        self.0.insert(path);
+        Ok(())
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.0.contains(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The files of a site that are neither pages nor the search index: the theme's static files
+/// (under their published names), the schedule of the next change, and the redirects.
+pub fn other_files(
+    site: &Site,
+    theme: &Theme,
+    assets: &Assets,
+    catalog: &Catalog,
+    now: Date,
+) -> Result<Vec<OutputFile>> {
+    let mut files = render::derived_files(site, theme, assets, now)?;
+    files.extend(render::redirects::file(site, catalog)?);
+    Ok(files)
+}
+
 /// Renders the whole site, handing each finished file to `sink` (from several threads at once):
 /// the search index and the pages (built at the same time: neither needs the other, only the
-/// search page names the index, and it is rendered last), then the files derived from the
-/// theme and the content. Returns the number of files.
+/// search page names the index, and it is rendered last), then the [`other_files`]. Returns
+/// the number of files.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
@@ -143,19 +195,13 @@ pub fn render_site(
     let t0 = Instant::now();
     let catalog = Catalog::new(site, theme, now)?;
     stage_time("catalog", t0);
-    let mut paths = BTreeSet::new();
-    for page in &catalog.pages {
-        let path = catalog.out_path(page);
-        if !paths.insert(path.clone()) {
-            return Err(render::duplicate(&path));
-        }
-    }
+    let mut paths = OutputPaths::of_pages(&catalog)?;
     let (search_pages, pages): (Vec<&Page>, Vec<&Page>) =
         catalog.pages.iter().partition(|p| p.kind == PageKind::Search);
     let (index, rendered) = rayon::join(
-        || -> Result<(String, BTreeSet<String>)> {
+        || -> Result<(String, HashSet<String>)> {
             let index = search::build(&catalog)?;
-            let mut written = BTreeSet::new();
+            let mut written = HashSet::with_capacity(index.files.len());
             for file in index.files {
                 if paths.contains(&file.path) || !written.insert(file.path.clone()) {
                     return Err(render::duplicate(&file.path));
@@ -168,17 +214,13 @@ pub fn render_site(
     );
     let (manifest, index_paths) = index?;
     rendered?;
-    paths.extend(index_paths);
+    for path in index_paths {
+        paths.claim(path)?;
+    }
     let views = Views::new(&catalog, Some(&manifest));
     render::render_pages(&views, &templates, &search_pages, sink)?;
-    let redirects = render::redirects::file(site, &catalog)?;
-    for file in render::derived_files(site, theme, &assets, now)?
-        .into_iter()
-        .chain(redirects)
-    {
-        if !paths.insert(file.path.clone()) {
-            return Err(render::duplicate(&file.path));
-        }
+    for file in other_files(site, theme, &assets, &catalog, now)? {
+        paths.claim(file.path.clone())?;
         sink(file)?;
     }
     Ok(paths.len())

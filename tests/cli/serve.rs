@@ -1118,6 +1118,25 @@ fn a_base_path_is_served_under_its_prefix() {
     s.same_as_clean_build_under("/hub");
 }
 
+#[test]
+fn former_addresses_redirect_as_on_netlify() {
+    let s = Served::start(false, &[]);
+    assert_eq!(s.get("/licensure-pathways/").status, 404);
+    let before = s.builds();
+    s.edit(
+        "content/site.yaml",
+        "stale_after_months: 12\n",
+        "stale_after_months: 12\nredirects:\n  - from: /licensure-pathways/\n    to: /events/\n",
+    );
+    s.wait_build(before);
+    let moved = s.get("/licensure-pathways/");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("Location"), Some("/events/"));
+    let moved = s.get("/fr/licensure-pathways?x=1");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("Location"), Some("/fr/events/"));
+}
+
 // ---- safety and limits ----
 
 /// Sends `raw` on a new connection and returns the status of the answer (0: none).

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::TcpStream;
 
 use super::live::Shared;
-use super::route::{DEV_PREFIX, Dev, Resolution, resolve};
+use super::route::{DEV_PREFIX, Dev, Resolution, redirect_rule, resolve};
 
 const SCRIPT: &str = include_str!("../livereload.js");
 const STYLE: &str = include_str!("../livereload.css");
@@ -187,7 +187,13 @@ pub(super) fn answer(target: &str, shared: &Shared) -> Reply {
         Resolution::Redirect(to) if to.bytes().all(|b| b.is_ascii_graphic()) => {
             Answer::text(301, &format!("moved to {to}")).with("Location", to)
         }
-        Resolution::Redirect(_) | Resolution::NotFound => not_found(shared),
+        // Netlify follows the site's `_redirects` (former addresses) before its 404: so does
+        // the preview.
+        Resolution::NotFound => match former_address(target, shared) {
+            Some(to) => Answer::text(301, &format!("moved to {to}")).with("Location", to),
+            None => not_found(shared),
+        },
+        Resolution::Redirect(_) => not_found(shared),
         Resolution::BadRequest => Answer::text(400, "400 Bad Request"),
         Resolution::Dev(Dev::Script) => Answer::new(200, media_type(".js"), SCRIPT),
         Resolution::Dev(Dev::Style) => Answer::new(200, media_type(".css"), STYLE),
@@ -199,6 +205,14 @@ pub(super) fn answer(target: &str, shared: &Shared) -> Reply {
         }
         Resolution::Dev(Dev::Events) => return Reply::Events,
     })
+}
+
+/// Where the site's `_redirects` sends `target` (its path, query left out), if anywhere.
+fn former_address(target: &str, shared: &Shared) -> Option<String> {
+    let rules = shared.files().get("_redirects")?;
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    redirect_rule(&String::from_utf8_lossy(&rules), path)
+        .filter(|to| to.bytes().all(|b| b.is_ascii_graphic()))
 }
 
 fn not_found(shared: &Shared) -> Answer {

@@ -91,6 +91,22 @@ pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> 
     }
 }
 
+/// The page a `_redirects` file (Netlify's format, as `iehp build` writes it: `FROM  TO  301`
+/// lines, `#` comments) sends `path` to; a rule's path matches with or without its final `/`.
+pub(super) fn redirect_rule(rules: &str, path: &str) -> Option<String> {
+    rules
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .find_map(|line| {
+            let mut words = line.split_whitespace();
+            let (from, to) = (words.next()?, words.next()?);
+            let status = words.next().unwrap_or("301").trim_end_matches('!');
+            let same = from == path || from.strip_suffix('/') == Some(path);
+            (same && matches!(status, "301" | "302" | "307" | "308")).then(|| to.to_string())
+        })
+}
+
 /// Whether a request naming `host` (its `Host` header) may be answered. A browser tricked by
 /// DNS rebinding sends the attacker's host name; the dev server answers only `localhost` (and
 /// its subdomains), IP addresses, and this machine's own name.
@@ -266,5 +282,22 @@ mod tests {
             assert!(!host_allowed(bad, Some("mybox")), "{bad}");
         }
         assert!(!host_allowed("mybox", None));
+    }
+
+    #[test]
+    fn former_addresses_follow_the_redirects_file() {
+        let rules = "# written by iehp build\n/licensure-pathways/  /pathways/  301\n/fr/old/  /fr/new/  301!\n/x/ /y/ 404\n\n";
+        assert_eq!(
+            redirect_rule(rules, "/licensure-pathways/").as_deref(),
+            Some("/pathways/")
+        );
+        assert_eq!(
+            redirect_rule(rules, "/licensure-pathways").as_deref(),
+            Some("/pathways/")
+        );
+        assert_eq!(redirect_rule(rules, "/fr/old/").as_deref(), Some("/fr/new/"));
+        assert_eq!(redirect_rule(rules, "/x/"), None, "not a redirect status");
+        assert_eq!(redirect_rule(rules, "/licensure-pathways/more/"), None);
+        assert_eq!(redirect_rule(rules, "/"), None);
     }
 }

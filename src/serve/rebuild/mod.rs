@@ -10,23 +10,24 @@
 //!
 //! Writes nothing: the caller serves the files from memory.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::civil::Date;
-use tera::Context;
 
-use crate::catalog::{Catalog, CatalogCache, Page};
+mod compare;
+
+use crate::catalog::{Catalog, CatalogCache};
 use crate::content::LoadOptions;
 use crate::content::model::Site;
 use crate::content::store::Store;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 use crate::render::pages::Views;
-use crate::render::pages::inputs::Inputs;
 use crate::render::{self, Assets, Templates, stamps};
+use compare::{Made, PageChanges, PagesMade, compare_pages, style_swaps, with_changed_templates};
 
 use crate::site::{self, BuildOptions};
 use crate::theme::{self, Theme};
@@ -75,11 +76,6 @@ pub struct Delta {
 
 /// Files by output path.
 type Files = HashMap<String, Arc<[u8]>, ahash::RandomState>;
-
-/// What a page was made from, to compare with what it would be made from now: its template's
-/// stamp and its inputs.
-#[derive(Debug, Clone, PartialEq)]
-struct Made(u64, Inputs);
 
 /// A theme ready to render with.
 struct Compiled {
@@ -135,6 +131,40 @@ impl IndexJob {
         }
         crate::search::build_unless(&plan, stop)
     }
+}
+
+/// A rebuild's plan of the site.
+struct Planned<'a> {
+    catalog: Catalog<'a>,
+    /// The search index, when none was published yet (the first good build makes one).
+    first_index: Option<crate::search::IndexFiles>,
+    /// The search manifest the search page names.
+    manifest: Option<String>,
+    /// The files that are neither pages nor the index ([`site::other_files`]).
+    other_files: Vec<OutputFile>,
+    /// The pages are the last plan's, at the same places.
+    same_layout: bool,
+    /// The places of the pages to compare with what they were made from.
+    compare: Vec<usize>,
+}
+
+/// The files that are not pages: what changed, and the sets now published.
+#[derive(Default)]
+struct OtherChanges {
+    put: Vec<OutputFile>,
+    remove: Vec<String>,
+    derived: Files,
+    /// The search index, when this rebuild made it.
+    index: Option<Files>,
+}
+
+/// What a good rebuild leaves for the next one, besides the site, theme and date.
+struct Kept {
+    pages: PagesMade,
+    derived: Files,
+    index: Option<Files>,
+    /// The search index's manifest (its path), when this rebuild made it.
+    manifest: Option<String>,
 }
 
 pub struct Builder {
@@ -239,8 +269,67 @@ impl Builder {
         result
     }
 
+    /// The steps of a rebuild: take in the edits, make ready the theme, plan the site, compare
+    /// each page with what it was made from, the files that are not pages, render what changed,
+    /// then keep the result as the last good build. Each step before the last can fail or be
+    /// abandoned, leaving the last good build as it was.
     fn rebuild_after(&mut self, touched: &Touched) -> Result<Delta> {
-        let t0 = Instant::now();
+        let t = Instant::now();
+        let (site, everything) = self.take_in(touched)?;
+        crate::timing::stage_time("serve: content", t);
+        self.check_abandoned()?;
+        let (compiled, now, everything) = self.ready_theme(&site, everything)?;
+
+        let t = Instant::now();
+        let mut plan = self.plan(&site, &compiled, now, everything)?;
+        let views = Views::new(&plan.catalog, plan.manifest.as_deref());
+        let inputs = views.inputs_of(&plan.compare)?;
+        crate::timing::stage_time("serve: plan", t);
+        self.check_abandoned()?;
+
+        let t = Instant::now();
+        let other_files = std::mem::take(&mut plan.other_files);
+        let pages = compare_pages(&self.pages, &plan, inputs, &compiled.stamps, everything)?;
+        let others = self.other_files(&plan, other_files, &pages)?;
+        let rendered = pages.render.len();
+        let mut put = others.put;
+        put.extend(pages.written);
+        put.extend(render::collect(|sink| {
+            render::render_with_contexts(&views, &compiled.templates, pages.render, sink)
+        })?);
+        crate::timing::stage_time("serve: render", t);
+
+        let mut remove = pages.remove;
+        remove.extend(others.remove);
+        let delta = Delta {
+            put,
+            remove,
+            style_swaps: style_swaps(
+                self.good.as_ref().map(|g| &*g.compiled),
+                touched,
+                &compiled.theme,
+                &compiled.assets,
+            ),
+            base_path: site.config.base_path.clone(),
+            rendered,
+            planned: plan.catalog.pages.len(),
+        };
+        let kept = Kept {
+            pages: pages.made,
+            derived: others.derived,
+            index: others.index,
+            manifest: plan.first_index.map(|i| i.manifest),
+        };
+        let signature = plan.catalog.layout_signature();
+        plan.catalog.keep_layout(&mut self.cache);
+        self.keep(touched, site, compiled, now, signature, kept);
+        Ok(delta)
+    }
+
+    /// Takes in what `touched` names: the settings, the ignore rules, the content files. Says
+    /// too whether every page must be compared again (new settings, or the last rebuild was
+    /// abandoned part way).
+    fn take_in(&mut self, touched: &Touched) -> Result<(Site, bool)> {
         let mut everything = self.good.is_none() || self.after_abandon;
         if touched.ignore_rules {
             self.store.reload_all();
@@ -252,8 +341,13 @@ impl Builder {
             self.theme = None;
         }
         let site = self.store.site().map_err(Error::Content)?;
-        crate::timing::stage_time("serve: content", t0);
-        self.check_abandoned()?;
+        Ok((site, everything))
+    }
+
+    /// The theme (read again when it was touched), compiled unless the last good build's will
+    /// do, and the date events are judged against. A new date or new strings mean every page is
+    /// compared again.
+    fn ready_theme(&mut self, site: &Site, mut everything: bool) -> Result<(Arc<Compiled>, Date, bool)> {
         let theme = match &self.theme {
             Some(t) => t.clone(),
             None => {
@@ -277,17 +371,25 @@ impl Builder {
             // served is kept, to find what is no longer made.
             self.cache.clear();
         }
-
         let compiled = match &self.good {
             Some(g) if Arc::ptr_eq(&g.compiled.theme, &theme) && !everything => g.compiled.clone(),
-            _ => Arc::new(Compiled::new(theme.clone(), &site.config.base_path)?),
+            _ => Arc::new(Compiled::new(theme, &site.config.base_path)?),
         };
-        let (templates, assets, stamps) = (&compiled.templates, &compiled.assets, &compiled.stamps);
+        Ok((compiled, now, everything))
+    }
 
-        let t1 = Instant::now();
+    /// Plans the site (reusing what the cache holds), with the search index when none was
+    /// published yet, and picks the pages to compare.
+    fn plan<'a>(
+        &mut self,
+        site: &'a Site,
+        compiled: &'a Compiled,
+        now: Date,
+        everything: bool,
+    ) -> Result<Planned<'a>> {
         // The plan takes the layout from the cache; it goes back only if this build succeeds.
         let pages_layout = self.pages_layout.take();
-        let catalog = Catalog::with_cache(&site, &theme, now, &mut self.cache)?;
+        let catalog = Catalog::with_cache(site, &compiled.theme, now, &mut self.cache)?;
         // The search page names the index last published, and an index job brings the new one;
         // the first build (or the first good one) has none yet, and builds it here.
         let first_index = match &self.manifest {
@@ -298,119 +400,56 @@ impl Builder {
             Some(index) => Some(format!("{}{}", site.config.base_path, index.manifest)),
             None => self.manifest.clone(),
         };
-        let views = Views::new(&catalog, manifest.as_deref());
         // The files that are neither pages nor the index, as a build makes them.
-        let derived_now = render::derived_files(&site, &theme, assets, now)?;
-        let redirects = render::redirects::file(&site, &catalog)?;
-        let fast = !everything && catalog.layout_reused() && pages_layout == Some(catalog.layout_signature());
-        let stamp = |template: &str| stamps.get(template).copied().unwrap_or(0);
-        let check: Vec<usize> = match views.pages_to_check().filter(|_| fast) {
-            Some(mut check) => {
-                // Pages whose template changed, whatever they show. (Calendars and feeds have
-                // no template: both sides say 0.)
-                let old = self.good.as_ref().map(|g| &g.compiled.stamps);
-                let changed: HashSet<&str> = stamps
-                    .iter()
-                    .filter(|(name, stamp)| old.and_then(|o| o.get(*name)) != Some(stamp))
-                    .map(|(name, _)| name.as_str())
-                    .chain(
-                        old.into_iter()
-                            .flatten()
-                            .filter(|(name, _)| !stamps.contains_key(*name))
-                            .map(|(name, _)| name.as_str()),
-                    )
-                    .collect();
-                if old.is_none() || !changed.is_empty() {
-                    for (k, page) in catalog.pages.iter().enumerate() {
-                        if old.is_none() || changed.contains(page.template) {
-                            check.push(k);
-                        }
-                    }
-                }
-                check.sort_unstable();
-                check.dedup();
-                check
-            }
+        let other_files = site::other_files(site, &compiled.theme, &compiled.assets, &catalog, now)?;
+        let same_layout =
+            !everything && catalog.layout_reused() && pages_layout == Some(catalog.layout_signature());
+        let compare = match Views::new(&catalog, None)
+            .pages_to_check()
+            .filter(|_| same_layout)
+        {
+            Some(check) => with_changed_templates(
+                check,
+                &catalog,
+                &compiled.stamps,
+                self.good.as_ref().map(|g| &g.compiled.stamps),
+            ),
             None => (0..catalog.pages.len()).collect(),
         };
         if std::env::var_os("IEHP_TIMINGS").is_some() {
             eprintln!(
                 "serve: {} of {} pages compared ({})",
-                check.len(),
+                compare.len(),
                 catalog.pages.len(),
-                if fast { "same layout" } else { "new layout" }
+                if same_layout { "same layout" } else { "new layout" }
             );
         }
-        let inputs = views.inputs_of(&check)?;
-        crate::timing::stage_time("serve: plan", t1);
-        self.check_abandoned()?;
+        Ok(Planned {
+            catalog,
+            first_index,
+            manifest,
+            other_files,
+            same_layout,
+            compare,
+        })
+    }
 
-        let t2 = Instant::now();
-        let mut todo: Vec<(&Page, Option<Context>)> = Vec::new();
-        // Calendars and feeds, written already to be compared.
-        let mut written: Vec<OutputFile> = Vec::new();
-        let mut remove = Vec::new();
-        // Fast: the pages are the last plan's, at the same places.
-        let mut changed: Vec<(usize, Made)> = Vec::new();
-        // Slow: every page's path and inputs, matched with the last plan's by path.
-        let mut all: Vec<(String, Made)> = Vec::new();
-        if fast {
-            for (k, inputs) in check.into_iter().zip(inputs) {
-                let page = &catalog.pages[k];
-                let made = Made(stamp(page.template), inputs);
-                if self.pages[k].1 != made {
-                    match text_of(&made) {
-                        Some(text) => written.push(OutputFile::new(self.pages[k].0.clone(), text)),
-                        None => todo.push((page, context_of(&made))),
-                    }
-                    changed.push((k, made));
-                }
-            }
-        } else {
-            let before: HashMap<&str, &Made> = self.pages.iter().map(|(out, m)| (out.as_str(), m)).collect();
-            let mut outputs: HashSet<&str> = HashSet::with_capacity(catalog.pages.len());
-            all.reserve(catalog.pages.len());
-            for (page, inputs) in catalog.pages.iter().zip(inputs) {
-                let out = catalog.out_path(page);
-                let made = Made(stamp(page.template), inputs);
-                if everything || before.get(out.as_str()) != Some(&&made) {
-                    match text_of(&made) {
-                        Some(text) => written.push(OutputFile::new(out.clone(), text)),
-                        None => todo.push((page, context_of(&made))),
-                    }
-                }
-                all.push((out, made));
-            }
-            for (out, _) in &all {
-                if !outputs.insert(out) {
-                    return Err(render::duplicate(out));
-                }
-            }
-            remove.extend(
-                self.pages
-                    .iter()
-                    .filter(|(out, _)| !outputs.contains(out.as_str()))
-                    .map(|(out, _)| out.clone()),
-            );
-        }
-        let page_paths: HashSet<&str> = if fast {
-            HashSet::new()
-        } else {
-            all.iter().map(|(out, _)| out.as_str()).collect()
+    /// The files that are not pages (the search index when this rebuild made it, and the
+    /// [`site::other_files`]), against those last published: what to put, what to remove, and
+    /// the new sets. Each path is claimed once, as a build claims it.
+    fn other_files(
+        &self,
+        plan: &Planned<'_>,
+        other_files: Vec<OutputFile>,
+        pages: &PageChanges<'_>,
+    ) -> Result<OtherChanges> {
+        let mut changes = OtherChanges::default();
+        let clashes_with_a_page = |out: &str, before: bool| match &pages.paths {
+            Some(paths) => paths.contains(out),
+            // The pages are the last build's, which a file made then did not clash with.
+            None => !before && self.pages.iter().any(|(p, _)| *p == out),
         };
-        let mut put = Vec::new();
-        // Files that are not pages of the plan: the search index when this build makes it, the
-        // schedule of the next change, the theme's static files.
-        let clashes_with_a_page = |out: &str, before: bool| {
-            if fast {
-                // The pages are the last build's, which a file made then did not clash with.
-                !before && self.pages.iter().any(|(p, _)| *p == out)
-            } else {
-                page_paths.contains(out)
-            }
-        };
-        let mut new_index: Option<Files> = None;
-        if let Some(index) = &first_index {
+        if let Some(index) = &plan.first_index {
             let mut files = Files::default();
             for file in &index.files {
                 if clashes_with_a_page(&file.path, false) || files.contains_key(&file.path) {
@@ -418,17 +457,18 @@ impl Builder {
                 }
                 let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
                 if self.index.get(&file.path) != Some(&bytes) {
-                    put.push(file.clone());
+                    changes.put.push(file.clone());
                 }
                 files.insert(file.path.clone(), bytes);
             }
-            remove.extend(self.index.keys().filter(|k| !files.contains_key(*k)).cloned());
-            new_index = Some(files);
+            changes
+                .remove
+                .extend(self.index.keys().filter(|k| !files.contains_key(*k)).cloned());
+            changes.index = Some(files);
         }
-        let index_now = new_index.as_ref().unwrap_or(&self.index);
+        let index_now = changes.index.as_ref().unwrap_or(&self.index);
         let mut derived = Files::default();
-        let files = derived_now.into_iter().chain(redirects);
-        for file in files {
+        for file in other_files {
             let out = file.path.clone();
             let before = self.derived.get(&out);
             if clashes_with_a_page(&out, before.is_some())
@@ -439,55 +479,50 @@ impl Builder {
             }
             let bytes: Arc<[u8]> = Arc::from(file.bytes.as_slice());
             if before != Some(&bytes) {
-                put.push(file);
+                changes.put.push(file);
             }
             derived.insert(out, bytes);
         }
-        remove.extend(
-            self.derived
-                .keys()
-                .filter(|k| !derived.contains_key(*k) && !index_now.contains_key(*k))
-                .cloned(),
-        );
-        drop(page_paths);
+        let gone: Vec<String> = self
+            .derived
+            .keys()
+            .filter(|k| !derived.contains_key(*k) && !index_now.contains_key(*k))
+            .cloned()
+            .collect();
+        changes.remove.extend(gone);
+        changes.derived = derived;
+        Ok(changes)
+    }
 
-        put.extend(written);
-        let rendered = todo.len();
-        put.extend(render::collect(|sink| {
-            render::render_with_contexts(&views, templates, todo, sink)
-        })?);
-        crate::timing::stage_time("serve: render", t2);
-
-        let style_swaps = self.style_swaps(touched, &theme, assets);
-        let delta = Delta {
-            put,
-            remove,
-            style_swaps,
-            base_path: site.config.base_path.clone(),
-            rendered,
-            planned: catalog.pages.len(),
-        };
-        let signature = catalog.layout_signature();
-        catalog.keep_layout(&mut self.cache);
-
-        // Committed: from here on, this build is the good one.
-        if fast {
-            for (k, made) in changed {
-                self.pages[k].1 = made;
+    /// Keeps a rebuild's result as the last good build: from here on, the next rebuild starts
+    /// from it.
+    fn keep(
+        &mut self,
+        touched: &Touched,
+        site: Site,
+        compiled: Arc<Compiled>,
+        now: Date,
+        signature: u64,
+        kept: Kept,
+    ) {
+        match kept.pages {
+            PagesMade::Changed(changed) => {
+                for (k, made) in changed {
+                    self.pages[k].1 = made;
+                }
             }
-        } else {
-            self.pages = all;
+            PagesMade::All(all) => self.pages = all,
         }
         self.pages_layout = Some(signature);
-        self.derived = derived;
-        // The previous site is dropped only now: until the comparison above was done, its items
-        // had to keep their addresses (see `render::pages::inputs`).
+        self.derived = kept.derived;
+        // The previous site is dropped only now: until the comparison was done, its items had
+        // to keep their addresses (see `render::pages::inputs`).
         if !touched.is_empty() || self.good.is_none() {
             self.generation += 1;
         }
-        if let Some(index) = first_index {
-            self.index = new_index.unwrap_or_default();
-            self.manifest = Some(format!("{}{}", site.config.base_path, index.manifest));
+        if let Some(manifest) = kept.manifest {
+            self.index = kept.index.unwrap_or_default();
+            self.manifest = Some(format!("{}{manifest}", site.config.base_path));
             self.published_generation = self.generation;
         }
         self.good = Some(Good {
@@ -495,7 +530,6 @@ impl Builder {
             compiled,
             now,
         });
-        Ok(delta)
     }
 
     /// The job that builds the search index of the last good build.
@@ -546,71 +580,6 @@ impl Builder {
         self.manifest = Some(format!("{base_path}{}", index.manifest));
         self.published_generation = generation;
         Some(delta)
-    }
-
-    /// When only stylesheets changed: each one's old URL and new one.
-    fn style_swaps(
-        &self,
-        touched: &Touched,
-        theme: &Theme,
-        assets: &Assets,
-    ) -> Option<Vec<(String, String)>> {
-        let good = &self.good.as_ref()?.compiled;
-        let only_theme =
-            touched.theme && !touched.settings && !touched.ignore_rules && touched.content.is_empty();
-        let same = |a: &[(String, theme::ThemeFile)], b: &[(String, theme::ThemeFile)]| {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((n1, f1), (n2, f2))| n1 == n2 && f1.bytes == f2.bytes)
-        };
-        if !only_theme
-            || !same(&good.theme.templates, &theme.templates)
-            || good.theme.strings != theme.strings
-        {
-            return None;
-        }
-        let old: BTreeMap<&str, &[u8]> = good
-            .theme
-            .statics
-            .iter()
-            .map(|(rel, f)| (rel.as_str(), f.bytes.as_slice()))
-            .collect();
-        let new: BTreeMap<&str, &[u8]> = theme
-            .statics
-            .iter()
-            .map(|(rel, f)| (rel.as_str(), f.bytes.as_slice()))
-            .collect();
-        if old.keys().ne(new.keys()) {
-            return None;
-        }
-        let mut swaps = Vec::new();
-        for (rel, bytes) in &new {
-            if old.get(rel) == Some(bytes) {
-                continue;
-            }
-            if !rel.ends_with(".css") {
-                return None;
-            }
-            swaps.push((good.assets.url(rel)?, assets.url(rel)?));
-        }
-        (!swaps.is_empty()).then_some(swaps)
-    }
-}
-
-/// The context a page was compared by, when it was (to render it with, rather than build it again).
-fn context_of(made: &Made) -> Option<Context> {
-    match &made.1 {
-        Inputs::Context(c) => Some(Context::clone(c)),
-        Inputs::Digest(_) | Inputs::Text(_) => None,
-    }
-}
-
-/// The file itself, when a page was compared by it (calendars and feeds): nothing to render.
-fn text_of(made: &Made) -> Option<&str> {
-    match &made.1 {
-        Inputs::Text(t) => Some(t),
-        _ => None,
     }
 }
 
