@@ -9,7 +9,8 @@ build targets are stated in. Figures from one run of this script are comparable 
 figures from different runs or machines are not.
 
 Usage:
-  python3 bench/build.py [--sizes 1000,10000,50000] [--runs 3] [--places disk,tmpfs] [--no-hugo]
+  python3 bench/build.py [--sizes 1000,10000,50000] [--runs 3] [--warmups 1]
+                         [--places disk,tmpfs] [--no-hugo] [--no-pagefind]
 
 Hugo is Debian's package `hugo` (0.111): `apt-get install hugo`. Pagefind is the npm package
 `pagefind`, installed once into the work folder (`npm install pagefind`, which brings its binary
@@ -76,7 +77,11 @@ def main():
     ap.add_argument("--places", default="disk,tmpfs",
                     help="where the outputs are written: disk (under --work) and/or tmpfs "
                          "(under /dev/shm)")
+    ap.add_argument("--warmups", type=int, default=1,
+                    help="unmeasured runs of each tool first (file cache, first-run effects)")
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--no-pagefind", action="store_true",
+                    help="Hugo alone, without the Hugo+Pagefind column (Pagefind is the slowest)")
     ap.add_argument("--work", default=os.path.join("/var/tmp", "iehp-bench"),
                     help="inputs, and the disk outputs (a folder on disk, not tmpfs)")
     args = ap.parse_args()
@@ -87,8 +92,8 @@ def main():
     if not args.no_hugo and hugo is None:
         print("hugo is not installed (apt-get install hugo): measuring iehp alone", file=sys.stderr)
     os.makedirs(args.work, exist_ok=True)
-    pagefind = pagefind_binary(args.work) if hugo else None
-    if hugo and pagefind is None:
+    pagefind = pagefind_binary(args.work) if hugo and not args.no_pagefind else None
+    if hugo and pagefind is None and not args.no_pagefind:
         print("pagefind could not be installed from npm: no Hugo+Pagefind column", file=sys.stderr)
 
     roots = {"disk": os.path.join(args.work, "out"), "tmpfs": "/dev/shm/iehp-bench"}
@@ -112,8 +117,9 @@ def main():
                         "sh", "-c", '"$1" --quiet -s "$2" -d "$3" && "$4" --site "$3"', "sh",
                         hugo, hsite, pout, pagefind]
             results = {name: [] for name in cmds}
-            for name, cmd in cmds.items():
-                run_once(cmd)  # warm-up: file cache, first-run effects
+            for _ in range(args.warmups):
+                for name, cmd in cmds.items():
+                    run_once(cmd)  # warm-up: file cache, first-run effects
             for _ in range(args.runs):
                 for name, cmd in cmds.items():  # alternate, so drift affects all alike
                     results[name].append(run_once(cmd))

@@ -173,7 +173,8 @@ proptest! {
         let mut diags = Vec::new();
         let started = Instant::now();
         if let Some(decoded) = iehp::content::parse::decode(&file, text.as_bytes(), &mut diags) {
-            let _ = iehp::content::parse::item(&file, Collection::Events, "x", None, &decoded, &config, &mut diags);
+            let src = iehp::content::parse::Source { file: &file, stem: "x", lang: None, text: &decoded, config: &config };
+            let _ = iehp::content::parse::item(&src, Collection::Events, &mut diags);
         }
         prop_assert!(started.elapsed() < Duration::from_secs(5));
         placed_inside(&diags, &text)?;

@@ -420,29 +420,61 @@ fn parse_file(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -
     let Some(text) = parse::decode(file, &bytes, diags) else {
         return Parsed::Failed;
     };
+    // A file's stem and language come from its kind.
+    let base = parse::Source {
+        file,
+        stem: "",
+        lang: None,
+        text: &text,
+        config,
+    };
     let parsed = match &file.kind {
         FileKind::Item {
             collection,
             stem,
             lang,
-        } => parse::item(file, *collection, stem, lang.as_deref(), &text, config, diags)
-            .map(|p| Parsed::Item(Box::new(p))),
-        FileKind::OccupationNote { stem, lang } => {
-            parse::note(file, stem, lang.as_deref(), &text, config, diags).map(|n| Parsed::Note(Box::new(n)))
-        }
+        } => parse::item(
+            &parse::Source {
+                stem,
+                lang: lang.as_deref(),
+                ..base
+            },
+            *collection,
+            diags,
+        )
+        .map(|p| Parsed::Item(Box::new(p))),
+        FileKind::OccupationNote { stem, lang } => parse::note(
+            &parse::Source {
+                stem,
+                lang: lang.as_deref(),
+                ..base
+            },
+            diags,
+        )
+        .map(|n| Parsed::Note(Box::new(n))),
         FileKind::Noc => Some(Parsed::Noc(parse::noc(file, &text, diags))),
         FileKind::Draws => Some(Parsed::Draws(parse::draws(file, &text, diags))),
         FileKind::Professions => Some(Parsed::Professions(licensing::professions_file(
             file, &text, diags,
         ))),
-        FileKind::Organization { stem, lang } => {
-            licensing::organization(file, stem, lang.as_deref(), &text, config, diags)
-                .map(|o| Parsed::Organization(Box::new(o)))
-        }
-        FileKind::Pathway { stem, lang } => {
-            licensing::pathway(file, stem, lang.as_deref(), &text, config, diags)
-                .map(|p| Parsed::Pathway(Box::new(p)))
-        }
+        FileKind::Organization { stem, lang } => licensing::organization(
+            &parse::Source {
+                stem,
+                lang: lang.as_deref(),
+                ..base
+            },
+            diags,
+        )
+        .map(|o| Parsed::Organization(Box::new(o))),
+        FileKind::Pathway { stem, lang } => licensing::pathway(
+            &parse::Source {
+                stem,
+                lang: lang.as_deref(),
+                ..base
+            },
+            diags,
+        )
+        .map(|p| Parsed::Pathway(Box::new(p))),
         FileKind::Synonyms => Some(Parsed::Synonyms(parse::synonyms(file, &text, diags))),
     };
     parsed.unwrap_or(Parsed::Failed)

@@ -12,7 +12,7 @@
 //!   body...) is said in its summary field, in each language.
 //!
 //! Both carry the codes and titles of their professions and the names of their provinces, like
-//! items. Only originals have pages, so only originals are documents; a translation is one more
+//! items. The chooser (`/pathways/`) and the organisations list are documents too. Only originals have pages, so only originals are documents; a translation is one more
 //! version of its original's document.
 
 use super::doc::{Doc, Field, SNIPPET_CHARS, Status, Stored, Texts, clip};
@@ -33,7 +33,66 @@ pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Resu
     for o in site.organizations.iter().filter(|o| o.lang == default) {
         docs.push(organization_doc(plan, o, lang_bit)?);
     }
+    docs.push(list_doc(
+        plan,
+        "pathways/",
+        "title_pathways",
+        "intro_pathways",
+        lang_bit,
+    )?);
+    docs.push(list_doc(
+        plan,
+        "organizations/",
+        "title_organizations",
+        "intro_organizations",
+        lang_bit,
+    )?);
     Ok(docs)
+}
+
+/// The "Get licensed" chooser and the organisations list: their title and introduction in each
+/// language (the theme's strings), so "get licensed", "permis d'exercice" or "regulators" find
+/// them. Pages like the draws page: national, of no one profession.
+fn list_doc<'a>(
+    plan: &Catalog<'a>,
+    neutral: &str,
+    title_key: &str,
+    intro_key: &str,
+    lang_bit: &dyn Fn(Lang) -> u32,
+) -> Result<Doc<'a>> {
+    let mut versions = Vec::new();
+    let mut stored = Vec::new();
+    let mut langs = 0;
+    for lang in &plan.langs {
+        let title = lang.tr(title_key)?;
+        let intro = lang.tr(intro_key)?;
+        let mut texts = Texts::default();
+        texts.add(Field::Title, title.clone());
+        texts.add(Field::Summary, intro.clone());
+        versions.push(texts);
+        langs |= lang_bit(lang.code);
+        stored.push(Stored {
+            title,
+            url: lang.url(neutral),
+            snippet: clip(&intro, SNIPPET_CHARS),
+            date: String::new(),
+            date_kind: 0,
+            text_lang: String::new(),
+        });
+    }
+    Ok(Doc {
+        key: neutral.to_string(),
+        kind: SearchKind::Pages as u8,
+        versions,
+        shared: Texts::default(),
+        langs,
+        provinces: Vec::new(),
+        national: true,
+        general: false,
+        professions: Vec::new(),
+        status: Status::None,
+        stored,
+    })
 }
 
 /// The stored fields of a licensing page in each interface language: its title, URL, summary

@@ -4,10 +4,12 @@
 //! - `normalize`: the one text normalisation (the browser client mirrors it);
 //! - `doc`: what a document is, its fields and what each weighs;
 //! - `documents`: the documents of items, occupations and the draws page;
-//! - `licensing`: the documents of pathway and organisation pages;
+//! - `licensing`: the documents of pathway and organisation pages, the chooser and the list;
 //! - `synonyms`: the editors' synonym groups, expanded on the index side;
-//! - `postings`: BM25F impacts, the inverted index and how a posting is packed;
-//! - `shards`: the postings, facets and stored fields as content-hashed files.
+//! - `postings`: BM25F impacts, the inverted index and how a posting is packed; what each kind
+//!   of page weighs (occupations, pathways and organisations share profession words: see
+//!   `postings::kind_weight` and `postings::field_scale`, and the README's search section);
+//! - `shards`: the postings, their dictionaries, facets and stored fields as content-hashed files.
 
 pub mod doc;
 pub mod documents;

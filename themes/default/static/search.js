@@ -128,15 +128,15 @@ export class Index {
     return out;
   }
 
-  // The words of the index near q's (see expand), from the dictionaries of its first two
-  // letters: a word with a typo then fetches only the shards that hold them.
-  async nearWords(q) {
+  // The words of the index near q's (see expand; loose as there), from the dictionaries of
+  // its first two letters: a word with a typo then fetches only the shards that hold them.
+  async nearWords(q, loose) {
     const p2 = q.t.slice(0, 2);
     const dicts = await Promise.all((await this.dictsFor(p2, p2 + HIGH)).map((n) => this.get(n)));
     const out = [];
     for (const { t } of dicts) {
       for (let j = lowerBound(t, p2); j < t.length && t[j].startsWith(p2); j++) {
-        if (t[j] !== q.t && this.close(q, t[j], q.prefix)) out.push(t[j]);
+        if (t[j] !== q.t && this.close(q, t[j], loose)) out.push(t[j]);
       }
     }
     return out;
@@ -266,14 +266,25 @@ export class Index {
           const k = lowerBound(s.t, q.raw);
           return (j < s.t.length && s.t[j] === q.t) || (q.prefix && k < s.t.length && s.t[k].startsWith(q.raw));
         });
-        if (q.fuzzy && !found) {
-          const words = await this.nearWords(q);
-          const more = await Promise.all(words.map((w) => load(w, w)));
-          q.loaded = [...new Set([...q.loaded, ...more.flat()])];
-        }
+        if (q.fuzzy && !found) await this.widen(q, q.prefix, load);
       }),
     ]);
+    const res = this.run(qs, filters, f, m);
+    // No result has every word: one of them may be a typo that is also a word of the index
+    // ("registred" is the stem of a French word). Its near words are looked for before
+    // settling for results with some of the words.
+    const again = res.partial ? qs.filter((q) => q.fuzzy && !q.widened) : [];
+    if (!again.length) return res;
+    await Promise.all(again.map((q) => this.widen(q, false, load)));
     return this.run(qs, filters, f, m);
+  }
+
+  // Fetches the shards of the words near q's (see nearWords) into q.loaded.
+  async widen(q, loose, load) {
+    q.widened = true;
+    const words = await this.nearWords(q, loose);
+    const more = await Promise.all(words.map((w) => load(w, w)));
+    q.loaded = [...new Set([...q.loaded, ...more.flat()])];
   }
 
   // The synchronous part of a search, once its files are in. f: the facet table, or null.
