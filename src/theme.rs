@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::content::model::{Collection, OrgKind, OrgStatus};
 use crate::error::{Diagnostic, Error, Result};
 use crate::fs;
 use crate::lang::Lang;
@@ -34,6 +35,124 @@ pub struct Theme {
     /// Interface strings per language (a table for a language the generator does not know is
     /// read, so its problems are reported, but not kept).
     pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
+}
+
+/// Interface strings the generator itself looks up by name (besides the families in
+/// [`generator_strings`]); a test keeps this list in step with the code's `tr("...")` calls.
+const GENERATOR_STRINGS: &[&str] = &[
+    "calendar_all_link",
+    "calendar_name_all",
+    "calendar_name_national",
+    "calendar_name_province",
+    "chart_invitations_desc",
+    "chart_invitations_series",
+    "chart_invitations_title",
+    "chart_provinces_desc",
+    "chart_provinces_title",
+    "chart_scores_desc",
+    "chart_scores_series",
+    "chart_scores_title",
+    "chart_unknown_count",
+    "draws_invitations_unknown",
+    "feed_events_link",
+    "feed_events_title",
+    "feed_resources_link",
+    "feed_resources_subtitle",
+    "feed_resources_title",
+    "field_audience",
+    "field_clients",
+    "field_delivery",
+    "field_event_language",
+    "field_format",
+    "field_host",
+    "field_host_org",
+    "field_location",
+    "field_membership",
+    "field_operator",
+    "field_partners",
+    "field_portal_url",
+    "field_provider",
+    "field_provinces",
+    "field_recording",
+    "field_registration",
+    "field_services",
+    "field_status",
+    "field_supports",
+    "field_website",
+    "field_when",
+    "form_thanks_title",
+    "intro_draws",
+    "intro_occupations",
+    "intro_organizations",
+    "intro_pathways",
+    "intro_provinces",
+    "kind_event",
+    "kind_member",
+    "kind_occupation",
+    "kind_organization",
+    "kind_page",
+    "kind_pathway",
+    "kind_portal",
+    "kind_program",
+    "reviewed_as_of",
+    "search_browse_professions",
+    "search_browse_provinces",
+    "search_error",
+    "search_intro",
+    "search_kind_occupations",
+    "search_kind_organizations",
+    "search_kind_pathways",
+    "search_loading",
+    "search_more",
+    "search_only_en",
+    "search_only_fr",
+    "search_partial",
+    "search_prompt",
+    "search_result_professions",
+    "search_results_none",
+    "search_results_one",
+    "search_results_other",
+    "search_title",
+    "section_national",
+    "status_closed",
+    "status_open",
+    "status_past",
+    "status_unknown",
+    "status_upcoming",
+    "title_draws",
+    "title_not_found",
+    "title_occupations",
+    "title_organizations",
+    "title_pathways",
+    "title_provinces",
+];
+
+/// Every interface string the generator looks up: [`GENERATOR_STRINGS`], and the names it makes
+/// from the model's kinds (`collection_events`, `org_kind_exam`, `teer_3`, ...). Each language's
+/// table must have them all, checked when the theme loads (the templates' own strings are
+/// checked as they render).
+fn generator_strings() -> Vec<String> {
+    let mut keys: Vec<String> = GENERATOR_STRINGS.iter().map(|k| k.to_string()).collect();
+    for c in Collection::ALL {
+        keys.push(format!("collection_{}", c.name()));
+        if c != Collection::Pages {
+            keys.push(format!("list_intro_{}", c.name()));
+        }
+    }
+    for (name, _) in OrgKind::CHOICES {
+        keys.push(format!("org_kind_{name}"));
+        keys.push(format!("org_kinds_{name}"));
+    }
+    for (name, status) in OrgStatus::CHOICES {
+        if *status != OrgStatus::Active {
+            keys.push(format!("org_status_{name}"));
+        }
+    }
+    for lang in Lang::ALL {
+        keys.push(format!("search_lang_{lang}"));
+    }
+    keys.extend((0..=5).map(|teer| format!("teer_{teer}")));
+    keys
 }
 
 /// Loads the theme `site.yaml` selects.
@@ -168,6 +287,20 @@ fn from_files(files: Vec<ThemeFile>, config: &Config) -> Result<Theme> {
             }
         }
     }
+    let needed = generator_strings();
+    for lang in &config.languages {
+        let Some((shown, table)) = tables.get(lang) else {
+            continue;
+        };
+        for key in needed.iter().filter(|k| !table.contains_key(*k)) {
+            diags.push(Diagnostic::error(
+                shown,
+                0,
+                0,
+                format!("missing string \"{key}\", which the generator uses"),
+            ));
+        }
+    }
     if !diags.is_empty() {
         return Err(Error::Content(diags));
     }
@@ -234,9 +367,114 @@ fn string_table(file: &ThemeFile, diags: &mut Vec<Diagnostic>) -> Option<BTreeMa
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn builtin_files() -> Vec<ThemeFile> {
+        builtin::FILES
+            .iter()
+            .map(|(rel, bytes)| ThemeFile {
+                rel: rel.to_string(),
+                shown: PathBuf::from("themes/default").join(rel),
+                bytes: bytes.to_vec(),
+            })
+            .collect()
+    }
+
+    fn config() -> Config {
+        crate::config::parse(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_builtin_theme_has_every_string_the_generator_uses() {
+        let theme = from_files(builtin_files(), &config()).unwrap();
+        for lang in Lang::ALL {
+            for key in generator_strings() {
+                assert!(theme.strings[&lang].contains_key(&key), "{lang}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_string_the_generator_uses_is_checked_when_the_theme_loads() {
+        // Taken out of both tables, so only the generator's own check can notice.
+        let files: Vec<ThemeFile> = builtin_files()
+            .into_iter()
+            .map(|mut f| {
+                if f.rel.starts_with("i18n/") {
+                    let text = String::from_utf8(f.bytes).unwrap();
+                    let kept: Vec<&str> = text
+                        .lines()
+                        .filter(|l| !l.starts_with("title_draws:") && !l.starts_with("org_kinds_exam:"))
+                        .collect();
+                    f.bytes = kept.join("\n").into_bytes();
+                }
+                f
+            })
+            .collect();
+        let Err(Error::Content(diags)) = from_files(files, &config()) else {
+            panic!("a theme without title_draws loaded");
+        };
+        let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "themes/default/i18n/en.yaml: missing string \"title_draws\", which the generator uses",
+                "themes/default/i18n/en.yaml: missing string \"org_kinds_exam\", which the generator uses",
+                "themes/default/i18n/fr.yaml: missing string \"title_draws\", which the generator uses",
+                "themes/default/i18n/fr.yaml: missing string \"org_kinds_exam\", which the generator uses",
+            ]
+        );
+    }
+
+    /// Every `.tr("key")` in the code names a key of [`generator_strings`], so a new one cannot
+    /// be forgotten there (keys made with `format!` come from its families).
+    #[test]
+    fn generator_strings_lists_every_key_the_code_looks_up() {
+        fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let known = generator_strings();
+        let mut missing = Vec::new();
+        let mut found = 0;
+        for path in files {
+            // The code without comments or white space, so a call split over lines is one.
+            let text: String = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .flat_map(str::split_whitespace)
+                .collect();
+            for (at, call) in text.match_indices(".tr(\"") {
+                let key = &text[at + call.len()..];
+                let key = &key[..key.find('"').unwrap_or(0)];
+                found += 1;
+                if !known.iter().any(|k| k == key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new());
+        assert!(
+            found > 50,
+            "only {found} lookups found: is the pattern still right?"
+        );
+    }
     #[test]
     fn builtin_theme_is_embedded_whole() {
-        let names: Vec<&str> = super::builtin::FILES.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = builtin::FILES.iter().map(|(n, _)| *n).collect();
         for needed in [
             "templates/base.html",
             "i18n/en.yaml",
