@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
+use std::path::Path;
 
 use jiff::civil::Date;
 
@@ -95,9 +96,9 @@ fn same<T: PartialEq + Debug>(
     field: &str,
     ours: &T,
     theirs: &T,
-    translation_path: &std::path::Path,
+    translation_path: &Path,
     pos: Option<&(usize, usize)>,
-    original_path: &std::path::Path,
+    original_path: &Path,
     diags: &mut Vec<Diagnostic>,
 ) {
     if ours != theirs {
@@ -114,18 +115,52 @@ fn same<T: PartialEq + Debug>(
     }
 }
 
-fn same_org_facts(original: &Organization, t: &Organization, diags: &mut Vec<Diagnostic>) {
-    let mut field = |name: &str, ours: &dyn Fn(&Organization) -> String| {
+/// A licensing file that has versions in several languages.
+trait Version {
+    fn path(&self) -> &Path;
+    fn positions(&self) -> &BTreeMap<String, (usize, usize)>;
+}
+
+impl Version for Organization {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn positions(&self) -> &BTreeMap<String, (usize, usize)> {
+        &self.positions
+    }
+}
+
+impl Version for Pathway {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn positions(&self) -> &BTreeMap<String, (usize, usize)> {
+        &self.positions
+    }
+}
+
+/// Compares one fact of translation `t` with `original`'s: called with the field's name and how
+/// to read the fact as text, it warns at the field when they differ.
+fn fact_checker<'a, T: Version>(
+    original: &'a T,
+    t: &'a T,
+    diags: &'a mut Vec<Diagnostic>,
+) -> impl FnMut(&str, &dyn Fn(&T) -> String) + 'a {
+    move |name, fact| {
         same(
             name,
-            &ours(t),
-            &ours(original),
-            &t.path,
-            t.positions.get(name),
-            &original.path,
+            &fact(t),
+            &fact(original),
+            t.path(),
+            t.positions().get(name),
+            original.path(),
             diags,
-        );
-    };
+        )
+    }
+}
+
+fn same_org_facts(original: &Organization, t: &Organization, diags: &mut Vec<Diagnostic>) {
+    let mut field = fact_checker(original, t, diags);
     field("kind", &|o| format!("{:?}", o.kinds));
     field("province", &|o| format!("{:?}", o.provinces));
     field("professions", &|o| o.professions.join(", "));
@@ -136,25 +171,17 @@ fn same_org_facts(original: &Organization, t: &Organization, diags: &mut Vec<Dia
 }
 
 fn same_pathway_facts(original: &Pathway, t: &Pathway, diags: &mut Vec<Diagnostic>) {
-    let mut field = |name: &str, ours: &dyn Fn(&Pathway) -> String| {
-        same(
-            name,
-            &ours(t),
-            &ours(original),
-            &t.path,
-            t.positions.get(name),
-            &original.path,
-            diags,
-        );
-    };
-    field("profession", &|p| p.profession.clone());
-    field("professions", &|p| p.professions.join(", "));
-    field("province", &|p| p.province.code().to_string());
-    field("reviewed", &|p| p.reviewed.to_string());
-    field("related", &|p| format!("{:?}", p.related));
-    if original.steps.len() != t.steps.len() {
-        field("steps", &|p| format!("{} steps", p.steps.len()));
-        return;
+    {
+        let mut field = fact_checker(original, t, diags);
+        field("profession", &|p| p.profession.clone());
+        field("professions", &|p| p.professions.join(", "));
+        field("province", &|p| p.province.code().to_string());
+        field("reviewed", &|p| p.reviewed.to_string());
+        field("related", &|p| format!("{:?}", p.related));
+        if original.steps.len() != t.steps.len() {
+            field("steps", &|p| format!("{} steps", p.steps.len()));
+            return;
+        }
     }
     for (n, (a, b)) in original.steps.iter().zip(&t.steps).enumerate() {
         if a.who != b.who {
@@ -204,6 +231,17 @@ mod tests {
         "2025-09-01".parse().unwrap()
     }
 
+    /// What `check` says, sorted, of the fixture with `from` replaced by `to` in the file `rel`.
+    fn check_edited(rel: &str, from: &str, to: &str) -> Vec<String> {
+        let tmp = fixture();
+        let text = std::fs::read_to_string(tmp.path().join(rel)).unwrap();
+        write(tmp.path(), rel, &text.replace(from, to));
+        let site = load(tmp.path(), LoadOptions::default()).unwrap();
+        let mut diags: Vec<String> = check(&site, now()).iter().map(ToString::to_string).collect();
+        diags.sort();
+        diags
+    }
+
     #[test]
     fn the_fixture_has_nothing_to_say() {
         let tmp = fixture();
@@ -213,19 +251,12 @@ mod tests {
 
     #[test]
     fn a_step_run_by_a_renamed_organisation_is_a_warning_at_its_who() {
-        let tmp = fixture();
-        let rel = "content/pathways/registered-nurse-on.md";
-        let text = std::fs::read_to_string(tmp.path().join(rel)).unwrap();
-        write(
-            tmp.path(),
-            rel,
-            &text.replace("who: nursing-exams", "who: exam-board"),
-        );
-        let site = load(tmp.path(), LoadOptions::default()).unwrap();
-        let mut diags: Vec<String> = check(&site, now()).iter().map(ToString::to_string).collect();
-        diags.sort();
         assert_eq!(
-            diags,
+            check_edited(
+                "content/pathways/registered-nurse-on.md",
+                "who: nursing-exams",
+                "who: exam-board"
+            ),
             [
                 "content/pathways/registered-nurse-on.fr.md:21:10: warning: field \"steps[3].who\": \"nursing-exams\" here but \"exam-board\" in content/pathways/registered-nurse-on.md; a translation repeats its original's steps in the same order",
                 "content/pathways/registered-nurse-on.md:21:10: warning: field \"steps[3].who\": Example Exam Board (exam-board) was renamed on 2024-06-01: it is now `nursing-exams`; name that organisation here",
@@ -235,19 +266,12 @@ mod tests {
 
     #[test]
     fn a_closed_organisation_and_a_translation_that_differs() {
-        let tmp = fixture();
-        let rel = "content/organizations/enc.md";
-        let text = std::fs::read_to_string(tmp.path().join(rel)).unwrap();
-        write(
-            tmp.path(),
-            rel,
-            &text.replace("kind: regulator\n", "kind: regulator\nstatus: closed\n"),
-        );
-        let site = load(tmp.path(), LoadOptions::default()).unwrap();
-        let mut diags: Vec<String> = check(&site, now()).iter().map(ToString::to_string).collect();
-        diags.sort();
         assert_eq!(
-            diags,
+            check_edited(
+                "content/organizations/enc.md",
+                "kind: regulator\n",
+                "kind: regulator\nstatus: closed\n"
+            ),
             [
                 "content/organizations/enc.fr.md: warning: field \"status\": \"active\" here but \"closed\" in content/organizations/enc.md; a translation repeats its original's facts",
                 "content/pathways/registered-nurse-on.fr.md:17:10: warning: field \"steps[2].who\": Example Nursing College (enc) closed; check with the source who runs this step now",

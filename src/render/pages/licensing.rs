@@ -103,11 +103,20 @@ pub(crate) struct PathwayView {
     pub professions: Vec<OccupationLink>,
     /// The same profession's pathways in other provinces.
     pub elsewhere: Vec<PathwayLink>,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Where a pathway's or organisation's facts come from, how current they are, and the language
+/// its text is in (templates see these as fields of the page's view).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Provenance {
     pub source: SourceView,
     pub reviewed: String,
     pub reviewed_iso: String,
     pub reviewed_month: String,
     pub stale: bool,
+    /// Set when the text is shown in another language than the page's (no translation yet).
     pub fallback_lang_name: Option<String>,
     pub text_lang: Lang,
 }
@@ -145,13 +154,8 @@ pub(crate) struct OrgView {
     pub pathways: Vec<PathwayLink>,
     pub professions: Vec<OccupationLink>,
     pub body_html: String,
-    pub source: SourceView,
-    pub reviewed: String,
-    pub reviewed_iso: String,
-    pub reviewed_month: String,
-    pub stale: bool,
-    pub fallback_lang_name: Option<String>,
-    pub text_lang: Lang,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub json_ld: String,
 }
 
@@ -249,6 +253,24 @@ impl Views<'_> {
             status_label,
             text_lang: (org.lang != lang.code).then_some(org.lang),
         }))
+    }
+
+    fn provenance(
+        &self,
+        lang: &Edition,
+        source: &str,
+        reviewed: jiff::civil::Date,
+        text_lang: Lang,
+    ) -> Provenance {
+        Provenance {
+            source: source_view(source),
+            reviewed: dates::date(reviewed, lang.code),
+            reviewed_iso: reviewed.to_string(),
+            reviewed_month: dates::month_year(reviewed, lang.code),
+            stale: is_stale(reviewed, self.cat.now, self.cat.site.config.stale_after_months),
+            fallback_lang_name: self.fallback_name(lang, text_lang),
+            text_lang,
+        }
     }
 
     fn fallback_name(&self, lang: &Edition, text_lang: Lang) -> Option<String> {
@@ -388,7 +410,6 @@ impl Views<'_> {
             others.sort_by_key(|o| o.province.name(lang.code));
             others.into_iter().map(|o| self.pathway_link(lang, o)).collect()
         };
-        let cfg = &site.config;
         Ok(PathwayView {
             title: p.title.clone(),
             summary: p.summary.clone(),
@@ -405,13 +426,7 @@ impl Views<'_> {
                 .map(|o| self.cat.occupation_link(lang, o))
                 .collect(),
             elsewhere,
-            source: source_view(&p.source),
-            reviewed: dates::date(p.reviewed, lang.code),
-            reviewed_iso: p.reviewed.to_string(),
-            reviewed_month: dates::month_year(p.reviewed, lang.code),
-            stale: is_stale(p.reviewed, self.cat.now, cfg.stale_after_months),
-            fallback_lang_name: self.fallback_name(lang, p.lang),
-            text_lang: p.lang,
+            provenance: self.provenance(lang, &p.source, p.reviewed, p.lang),
         })
     }
 
@@ -550,13 +565,7 @@ impl Views<'_> {
                 .map(|occ| self.cat.occupation_link(lang, occ))
                 .collect(),
             body_html: self.body_in(lang, &o.body, o.lang),
-            source: source_view(&o.source),
-            reviewed: dates::date(o.reviewed, lang.code),
-            reviewed_iso: o.reviewed.to_string(),
-            reviewed_month: dates::month_year(o.reviewed, lang.code),
-            stale: is_stale(o.reviewed, self.cat.now, cfg.stale_after_months),
-            fallback_lang_name: self.fallback_name(lang, o.lang),
-            text_lang: o.lang,
+            provenance: self.provenance(lang, &o.source, o.reviewed, o.lang),
             json_ld: org_json_ld(o, &url),
         })
     }
