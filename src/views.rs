@@ -5,6 +5,35 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 
+/// What a card's status says: an event's (upcoming or past) or a portal's (open, closed,
+/// unknown); other items have none. Serialises as the text templates and the search index see
+/// (`upcoming`, ..., and an empty text for none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CardStatus {
+    #[serde(rename = "")]
+    None,
+    Upcoming,
+    Past,
+    Open,
+    Closed,
+    Unknown,
+}
+
+impl CardStatus {
+    /// The serialised text: `upcoming`, `past`, `open`, `closed`, `unknown`, or empty.
+    pub fn name(self) -> &'static str {
+        match self {
+            CardStatus::None => "",
+            CardStatus::Upcoming => "upcoming",
+            CardStatus::Past => "past",
+            CardStatus::Open => "open",
+            CardStatus::Closed => "closed",
+            CardStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// Present in every template's context as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
@@ -131,8 +160,7 @@ pub struct Card {
     /// Events: when it happens; other items: empty.
     pub when: String,
     pub when_iso: String,
-    /// Events: `upcoming` or `past`; portals: their status; otherwise empty.
-    pub status: String,
+    pub status: CardStatus,
     pub status_label: String,
     pub reviewed: String,
     pub reviewed_iso: String,

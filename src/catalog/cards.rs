@@ -6,7 +6,7 @@ use crate::content::model::*;
 use crate::content::parse::last_date;
 use crate::error::Result;
 use crate::urls;
-use crate::views::{Card, OccupationLink, ProvinceLink};
+use crate::views::{Card, CardStatus, OccupationLink, ProvinceLink};
 use jiff::civil::Date;
 
 impl Catalog<'_> {
@@ -18,23 +18,26 @@ impl Catalog<'_> {
             Details::Event(e) => (
                 dates::span(e.start, e.end, tz, lang.code),
                 dates::iso(e.start),
-                if self.upcoming(e) { "upcoming" } else { "past" },
+                if self.upcoming(e) {
+                    CardStatus::Upcoming
+                } else {
+                    CardStatus::Past
+                },
             ),
             Details::Portal { status, .. } => (
                 String::new(),
                 String::new(),
                 match status {
-                    PortalStatus::Open => "open",
-                    PortalStatus::Closed => "closed",
-                    PortalStatus::Unknown => "unknown",
+                    PortalStatus::Open => CardStatus::Open,
+                    PortalStatus::Closed => CardStatus::Closed,
+                    PortalStatus::Unknown => CardStatus::Unknown,
                 },
             ),
-            _ => (String::new(), String::new(), ""),
+            _ => (String::new(), String::new(), CardStatus::None),
         };
-        let status_label = if status.is_empty() {
-            String::new()
-        } else {
-            lang.tr(&format!("status_{status}"))?
+        let status_label = match status {
+            CardStatus::None => String::new(),
+            s => lang.tr(&format!("status_{}", s.name()))?,
         };
         Ok(Card {
             title: item.title.clone(),
@@ -49,7 +52,7 @@ impl Catalog<'_> {
                 .collect(),
             when,
             when_iso,
-            status: status.to_string(),
+            status,
             status_label,
             reviewed: dates::date(item.reviewed, lang.code),
             reviewed_iso: item.reviewed.to_string(),

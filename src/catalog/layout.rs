@@ -7,6 +7,7 @@ use super::{Catalog, Edition, cards::collection_key, occupation_title};
 use crate::content::model::*;
 use crate::error::Result;
 use crate::urls;
+use crate::views::CardStatus;
 
 /// Items per list page before it is split into numbered pages.
 pub const PAGE_SIZE: usize = 50;
@@ -315,7 +316,7 @@ impl Catalog<'_> {
         others.sort_by_key(|i| lang.rank[*i]);
         let (mut upcoming, mut past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
-            .partition(|i| lang.cards[*i].status == "upcoming");
+            .partition(|i| lang.cards[*i].status == CardStatus::Upcoming);
         upcoming.sort_by_key(|i| (self.starts[*i], *i));
         past.sort_by_key(|i| (std::cmp::Reverse(self.starts[*i]), *i));
         upcoming.extend(past);
@@ -353,7 +354,7 @@ impl Catalog<'_> {
         }
         let (up, past): (Vec<usize>, Vec<usize>) = events
             .into_iter()
-            .partition(|i| lang.cards[*i].status == "upcoming");
+            .partition(|i| lang.cards[*i].status == CardStatus::Upcoming);
         for (key, list) in [
             ("section_events_upcoming", up),
             ("section_events_past", past),
@@ -378,7 +379,7 @@ impl Catalog<'_> {
         if collection == Collection::Events {
             let (up, past): (Vec<usize>, Vec<usize>) = events
                 .into_iter()
-                .partition(|i| lang.cards[*i].status == "upcoming");
+                .partition(|i| lang.cards[*i].status == CardStatus::Upcoming);
             for (key, list) in [("list_upcoming", up), ("list_past", past)] {
                 if !list.is_empty() {
                     sections.push(lang.tr(key)?);

@@ -12,6 +12,7 @@ use crate::catalog::{Catalog, SearchKind, occupation_title};
 use crate::content::model::{Collection, Details, Item, Occupation, Province, Site};
 use crate::error::Result;
 use crate::lang::Lang;
+use crate::views::CardStatus;
 
 fn kind_of(c: Collection) -> u8 {
     SearchKind::of(c) as u8
@@ -66,9 +67,9 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
             provinces.sort_unstable();
             provinces.dedup();
             let first = &plan.langs[0];
-            let status = match first.card(i).status.as_str() {
-                "upcoming" if original.collection == Collection::Events => Status::Upcoming,
-                "past" if original.collection == Collection::Events => Status::Past,
+            let status = match first.card(i).status {
+                CardStatus::Upcoming if original.collection == Collection::Events => Status::Upcoming,
+                CardStatus::Past if original.collection == Collection::Events => Status::Past,
                 _ => Status::None,
             };
             let stored = plan

@@ -30,7 +30,7 @@ impl Views<'_> {
         let cards = &lang.cards;
         let collection = |i: usize| self.cat.entities[i].original.collection;
         let mut upcoming: Vec<usize> = (0..self.cat.entities.len())
-            .filter(|i| collection(*i) == Collection::Events && cards[*i].status == "upcoming")
+            .filter(|i| collection(*i) == Collection::Events && cards[*i].status == CardStatus::Upcoming)
             .collect();
         first_by_key(&mut upcoming, HOME_UPCOMING, |i| (self.cat.starts[i], i));
         let upcoming: Vec<Card> = upcoming.iter().map(|i| Card::clone(&cards[*i])).collect();

@@ -10,6 +10,7 @@ use crate::catalog::{Edition, SearchKind, occupation_title};
 use crate::content::model::Province;
 use crate::error::{Error, Result};
 use crate::urls;
+use crate::views::CardStatus;
 
 /// One choice of a facet: the value in the URL and its label.
 #[derive(Debug, Clone, Serialize)]
@@ -102,10 +103,10 @@ fn view(views: &Views, lang: &Edition) -> Result<SearchView> {
         .iter()
         .map(|p| option(p.code(), p.name(lang.code).to_string()))
         .collect();
-    let statuses = vec![
-        option("upcoming", lang.tr("status_upcoming")?),
-        option("past", lang.tr("status_past")?),
-    ];
+    let statuses = [CardStatus::Upcoming, CardStatus::Past]
+        .into_iter()
+        .map(|s| Ok(option(s.name(), lang.tr(&format!("status_{}", s.name()))?)))
+        .collect::<Result<Vec<_>>>()?;
     let languages = site
         .config
         .languages
