@@ -125,7 +125,7 @@ function build(bin, root, out) {
   return { index: Number(m[1]), wall, rssMB };
 }
 
-const GLOB = '**/{portals,events,members,programs,occupations}/*/index.html';
+const GLOB = '**/{portals,events,members,programs,occupations,pathways,organizations}/*/index.html';
 
 function pagefind(out) {
   fs.rmSync(path.join(out, 'pagefind'), { recursive: true, force: true });
@@ -179,7 +179,8 @@ async function firstQueries(browser, server, out, engine) {
       await page.waitForLoadState('networkidle');
     }
     const files = urls
-      .filter((u) => (engine === 'iehp' ? /^\/(search\/data\/|static\/search\.)/.test(u) && !u.endsWith('.css') : u.startsWith('/pagefind/')))
+      // The engine's code counts like Pagefind's: the client is published as assets/search.<hash>.js.
+      .filter((u) => (engine === 'iehp' ? /^\/(search\/data\/|assets\/search\.[0-9a-f]+\.js$)/.test(u) : u.startsWith('/pagefind/')))
       .map((u) => path.join(out, decodeURIComponent(u)));
     rows.push({ q, files: files.length, bytes: sum(files) });
     await context.close();

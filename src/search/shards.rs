@@ -34,14 +34,15 @@ use crate::output::OutputFile;
 pub const DIR: &str = "search/data/";
 
 /// Raw size a term shard is cut at. Smaller shards mean fewer bytes per query but more files
-/// and longer pages; at 10,000 items this gives shards of 2 to 5 KB compressed (a common term's
-/// postings alone can be more: a shard holds whole lists), so that a query of two or three words
-/// stays within 30 KB (24 KB raw made two-word queries 31 to 34 KB).
-pub const SHARD_TARGET_BYTES: usize = 12_000;
+/// and longer pages; at 10,000 items this gives shards of 1 to 4 KB compressed (a common term's
+/// postings alone can be more: a shard holds whole lists), so that a first query of two or three
+/// words, with the client's code, stays within 30 KB (24 KB raw made two-word queries 31 to 34
+/// KB without the code).
+pub const SHARD_TARGET_BYTES: usize = 8_000;
 
 /// Documents per stored-fields chunk. The ten results a page shows are seldom neighbours, so it
-/// fetches up to ten chunks: 8 documents each keeps that near 5 KB compressed (16 made it 10).
-pub const STORED_CHUNK: usize = 8;
+/// fetches up to ten chunks: 4 documents each keeps that near 3 KB compressed (16 made it 10).
+pub const STORED_CHUNK: usize = 4;
 
 /// Shards listed per page: a query fetches the manifest, one page (rarely two), then shards.
 pub const SHARDS_PER_PAGE: usize = 128;
