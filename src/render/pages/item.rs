@@ -257,7 +257,7 @@ impl Views<'_> {
                 obj.insert("inLanguage".into(), langs);
             }
         }
-        json_for_html(&ld)
+        super::json_ld::for_html(&ld)
     }
 
     /// The form a page carries, in this language.
@@ -303,16 +303,6 @@ fn schema_date(m: Moment, tz: &jiff::tz::TimeZone) -> String {
     }
 }
 
-/// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` are escaped so the text
-/// can never close the element or start markup.
-fn json_for_html(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,7 +326,7 @@ mod tests {
     #[test]
     fn json_ld_cannot_close_its_script() {
         let v = serde_json::json!({"name": "</script><b>&"});
-        let out = json_for_html(&v);
+        let out = super::super::json_ld::for_html(&v);
         assert!(!out.contains('<') && !out.contains('&'), "{out}");
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back, v);

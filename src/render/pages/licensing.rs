@@ -566,7 +566,7 @@ impl Views<'_> {
                 .collect(),
             body_html: self.body_in(lang, &o.body, o.lang),
             provenance: self.provenance(lang, &o.source, o.reviewed, o.lang),
-            json_ld: org_json_ld(o, &url),
+            json_ld: super::json_ld::organization(o, &url),
         })
     }
 
@@ -644,43 +644,6 @@ fn tel(phone: &str) -> Option<String> {
         .collect();
     let plain = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     (plain && digits.len() >= 7).then_some(digits)
-}
-
-/// schema.org `Organization` (`GovernmentOrganization` for a government body) for its page.
-fn org_json_ld(o: &Organization, url: &str) -> String {
-    let kind = if o.kinds.contains(&OrgKind::Government) {
-        "GovernmentOrganization"
-    } else {
-        "Organization"
-    };
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": kind,
-        "name": o.title,
-        "url": o.website,
-        "mainEntityOfPage": url,
-        "description": o.summary,
-        "areaServed": o
-            .provinces
-            .iter()
-            .map(|p| if *p == Province::CA { "Canada" } else { p.name(Lang::En) })
-            .collect::<Vec<_>>(),
-    });
-    if let Some(obj) = ld.as_object_mut() {
-        if let Some(a) = &o.abbreviation {
-            obj.insert("alternateName".into(), a.clone().into());
-        }
-        if let Some(e) = &o.contacts.email {
-            obj.insert("email".into(), e.clone().into());
-        }
-        if let Some(p) = &o.contacts.phone {
-            obj.insert("telephone".into(), p.clone().into());
-        }
-    }
-    ld.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod feeds;
 mod home;
 pub mod inputs;
 mod item;
+mod json_ld;
 mod licensing;
 mod lists;
 mod occupations;
