@@ -189,26 +189,7 @@ fn occupation_doc<'a>(
 /// (program, stream, province, notes), so "Express Entry", "OINP" or "tirages" find it.
 fn draws_doc<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Result<Doc<'a>> {
     let site = plan.site();
-    let mut versions = Vec::new();
-    let mut stored = Vec::new();
-    let mut langs = 0;
-    for lang in &plan.langs {
-        let title = lang.tr("title_draws")?;
-        let intro = lang.tr("intro_draws")?;
-        let mut texts = Texts::default();
-        texts.add(Field::Title, title.clone());
-        texts.add(Field::Summary, intro.clone());
-        versions.push(texts);
-        langs |= lang_bit(lang.code);
-        stored.push(Stored {
-            title,
-            url: lang.url("draws/"),
-            snippet: clip(&intro, SNIPPET_CHARS),
-            date: String::new(),
-            date_kind: 0,
-            text_lang: String::new(),
-        });
-    }
+    let mut doc = theme_page_doc(plan, "draws/", "title_draws", "intro_draws", lang_bit)?;
     let mut shared = Texts::default();
     let mut provinces = Vec::new();
     let mut professions = Vec::new();
@@ -234,16 +215,54 @@ fn draws_doc<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Result<D
     }
     professions.sort_unstable();
     professions.dedup();
+    doc.shared = shared;
+    doc.provinces = provinces;
+    doc.national = national;
+    doc.professions = professions;
+    Ok(doc)
+}
+
+/// A page whose words are the theme's (the draws page, the "Get licensed" chooser, the
+/// organisations list): its title and introduction in each language, so "get licensed",
+/// "permis d'exercice" or "tirages" find it. National, of no one profession, until its caller
+/// adds more.
+pub(super) fn theme_page_doc<'a>(
+    plan: &Catalog<'a>,
+    neutral: &str,
+    title_key: &str,
+    intro_key: &str,
+    lang_bit: &dyn Fn(Lang) -> u32,
+) -> Result<Doc<'a>> {
+    let mut versions = Vec::new();
+    let mut stored = Vec::new();
+    let mut langs = 0;
+    for lang in &plan.langs {
+        let title = lang.tr(title_key)?;
+        let intro = lang.tr(intro_key)?;
+        let mut texts = Texts::default();
+        texts.add(Field::Title, title.clone());
+        texts.add(Field::Summary, intro.clone());
+        versions.push(texts);
+        langs |= lang_bit(lang.code);
+        stored.push(Stored {
+            title,
+            url: lang.url(neutral),
+            snippet: clip(&intro, SNIPPET_CHARS),
+            date: String::new(),
+            date_kind: 0,
+            text_lang: String::new(),
+        });
+    }
     Ok(Doc {
-        key: "draws/".to_string(),
-        kind: kind_of(Collection::Pages),
+        key: neutral.to_string(),
+        kind: SearchKind::Pages as u8,
         versions,
-        shared,
+        shared: Texts::default(),
         langs,
-        provinces,
-        national,
+        provinces: Vec::new(),
+        national: true,
         general: false,
-        professions,
+        professions: Vec::new(),
         status: Status::None,
         stored,
     })

@@ -16,7 +16,7 @@
 //! version of its original's document.
 
 use super::doc::{Doc, Field, SNIPPET_CHARS, Status, Stored, Texts, clip};
-use super::documents::{occupation_words, profession_indexes, province_words};
+use super::documents::{occupation_words, profession_indexes, province_words, theme_page_doc};
 use crate::catalog::{Catalog, SearchKind};
 use crate::content::model::{Organization, Pathway, Province};
 use crate::error::Result;
@@ -33,14 +33,14 @@ pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Resu
     for o in site.organizations.iter().filter(|o| o.lang == default) {
         docs.push(organization_doc(plan, o, lang_bit)?);
     }
-    docs.push(list_doc(
+    docs.push(theme_page_doc(
         plan,
         "pathways/",
         "title_pathways",
         "intro_pathways",
         lang_bit,
     )?);
-    docs.push(list_doc(
+    docs.push(theme_page_doc(
         plan,
         "organizations/",
         "title_organizations",
@@ -48,51 +48,6 @@ pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Resu
         lang_bit,
     )?);
     Ok(docs)
-}
-
-/// The "Get licensed" chooser and the organisations list: their title and introduction in each
-/// language (the theme's strings), so "get licensed", "permis d'exercice" or "regulators" find
-/// them. Pages like the draws page: national, of no one profession.
-fn list_doc<'a>(
-    plan: &Catalog<'a>,
-    neutral: &str,
-    title_key: &str,
-    intro_key: &str,
-    lang_bit: &dyn Fn(Lang) -> u32,
-) -> Result<Doc<'a>> {
-    let mut versions = Vec::new();
-    let mut stored = Vec::new();
-    let mut langs = 0;
-    for lang in &plan.langs {
-        let title = lang.tr(title_key)?;
-        let intro = lang.tr(intro_key)?;
-        let mut texts = Texts::default();
-        texts.add(Field::Title, title.clone());
-        texts.add(Field::Summary, intro.clone());
-        versions.push(texts);
-        langs |= lang_bit(lang.code);
-        stored.push(Stored {
-            title,
-            url: lang.url(neutral),
-            snippet: clip(&intro, SNIPPET_CHARS),
-            date: String::new(),
-            date_kind: 0,
-            text_lang: String::new(),
-        });
-    }
-    Ok(Doc {
-        key: neutral.to_string(),
-        kind: SearchKind::Pages as u8,
-        versions,
-        shared: Texts::default(),
-        langs,
-        provinces: Vec::new(),
-        national: true,
-        general: false,
-        professions: Vec::new(),
-        status: Status::None,
-        stored,
-    })
 }
 
 /// The stored fields of a licensing page in each interface language: its title, URL, summary
