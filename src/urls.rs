@@ -35,6 +35,9 @@ pub fn paged(base: &str, n: usize) -> String {
 pub const OCCUPATIONS: &str = "occupations/";
 pub const PROVINCES: &str = "provinces/";
 pub const DRAWS: &str = "draws/";
+/// The "Get licensed" chooser.
+pub const PATHWAYS: &str = "pathways/";
+pub const ORGANIZATIONS: &str = "organizations/";
 pub const SEARCH: &str = "search/";
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
@@ -46,6 +49,21 @@ pub const CALENDAR_ALL: &str = "events/calendar.ics";
 /// An occupation's page: `occupations/31301/`.
 pub fn occupation(code: &str) -> String {
     format!("{OCCUPATIONS}{code}/")
+}
+
+/// A pathway's step-by-step page: `pathways/registered-nurse-on/`.
+pub fn pathway(slug: &str) -> String {
+    format!("{PATHWAYS}{slug}/")
+}
+
+/// An organisation's page: `organizations/cno/`.
+pub fn organization(slug: &str) -> String {
+    format!("{ORGANIZATIONS}{slug}/")
+}
+
+/// A profession's tile on the chooser: `pathways/#registered-nurse`.
+pub fn profession_tile(slug: &str) -> String {
+    format!("{PATHWAYS}#{slug}")
 }
 
 /// A province's page: `provinces/on/` (codes are upper case in content, lower in URLs).

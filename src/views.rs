@@ -68,6 +68,8 @@ pub struct SectionUrls {
     pub provinces: String,
     pub draws: String,
     pub search: String,
+    pub pathways: String,
+    pub organizations: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -275,7 +275,7 @@ impl Catalog<'_> {
     /// (one page per original, shown in each language).
     fn plan_licensing(&mut self, l: usize) {
         let default = self.site.config.default_language();
-        self.push(l, PageKind::Pathways, "pathways.html", "pathways/".to_string());
+        self.push(l, PageKind::Pathways, "pathways.html", urls::PATHWAYS.to_string());
         let pathways: Vec<String> = self
             .site
             .pathways
@@ -284,14 +284,14 @@ impl Catalog<'_> {
             .map(|p| p.slug.clone())
             .collect();
         for slug in pathways {
-            let neutral = format!("pathways/{slug}/");
+            let neutral = urls::pathway(&slug);
             self.push(l, PageKind::Pathway(slug), "pathway.html", neutral);
         }
         self.push(
             l,
             PageKind::Organizations,
             "organizations.html",
-            "organizations/".to_string(),
+            urls::ORGANIZATIONS.to_string(),
         );
         let orgs: Vec<String> = self
             .site
@@ -301,7 +301,7 @@ impl Catalog<'_> {
             .map(|o| o.slug.clone())
             .collect();
         for slug in orgs {
-            let neutral = format!("organizations/{slug}/");
+            let neutral = urls::organization(&slug);
             self.push(l, PageKind::Organization(slug), "organization.html", neutral);
         }
     }

@@ -239,6 +239,8 @@ impl<'a> Catalog<'a> {
                         provinces: urls::at(&root, urls::PROVINCES),
                         draws: urls::at(&root, urls::DRAWS),
                         search: urls::at(&root, urls::SEARCH),
+                        pathways: urls::at(&root, urls::PATHWAYS),
+                        organizations: urls::at(&root, urls::ORGANIZATIONS),
                     },
                 },
                 root,

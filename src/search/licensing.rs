@@ -35,14 +35,14 @@ pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &dyn Fn(Lang) -> u32) -> Resu
     }
     docs.push(theme_page_doc(
         plan,
-        "pathways/",
+        crate::urls::PATHWAYS,
         "title_pathways",
         "intro_pathways",
         lang_bit,
     )?);
     docs.push(theme_page_doc(
         plan,
-        "organizations/",
+        crate::urls::ORGANIZATIONS,
         "title_organizations",
         "intro_organizations",
         lang_bit,
@@ -104,7 +104,7 @@ fn pathway_doc<'a>(plan: &Catalog<'a>, original: &'a Pathway, lang_bit: &dyn Fn(
         }
     }
     shared.add(Field::Provinces, province_words(original.province));
-    let neutral = format!("pathways/{}/", original.slug);
+    let neutral = crate::urls::pathway(&original.slug);
     let shown = |lang: Lang| {
         let p = site.pathway(&original.slug, lang).unwrap_or(original);
         (p.title.clone(), p.summary.clone(), p.lang)
@@ -175,7 +175,7 @@ fn organization_doc<'a>(
     for p in &provinces {
         shared.add(Field::Provinces, province_words(*p));
     }
-    let neutral = format!("organizations/{}/", original.slug);
+    let neutral = crate::urls::organization(&original.slug);
     let shown = |lang: Lang| {
         let o = site.organization(&original.slug, lang).unwrap_or(original);
         (org_title(o), o.summary.clone(), o.lang)

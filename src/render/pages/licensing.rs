@@ -14,6 +14,7 @@ use crate::content::model::*;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::schema::is_web_url;
+use crate::urls;
 use crate::views::{Card, OccupationLink, ProvinceLink, SourceView};
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,7 +224,7 @@ impl Views<'_> {
         PathwayLink {
             province: original.province.name(lang.code).to_string(),
             title: shown.title.clone(),
-            url: lang.url(&format!("pathways/{}/", original.slug)),
+            url: lang.url(&urls::pathway(&original.slug)),
             text_lang: (shown.lang != lang.code).then_some(shown.lang),
         }
     }
@@ -240,7 +241,7 @@ impl Views<'_> {
             slug: org.slug.clone(),
             title: org.title.clone(),
             abbreviation: org.abbreviation.clone(),
-            url: lang.url(&format!("organizations/{}/", org.slug)),
+            url: lang.url(&urls::organization(&org.slug)),
             website: org.website.clone(),
             website_text: crate::content::markdown::site_name(&org.website),
             provinces: org
@@ -524,11 +525,7 @@ impl Views<'_> {
             .map(|p| self.pathway_link(lang, p))
             .collect();
         let phone_href = o.contacts.phone.as_deref().and_then(tel);
-        let url = format!(
-            "{}{}",
-            self.cat.origin,
-            lang.url(&format!("organizations/{}/", o.slug))
-        );
+        let url = format!("{}{}", self.cat.origin, lang.url(&urls::organization(&o.slug)));
         Ok(OrgView {
             title: o.title.clone(),
             abbreviation: o.abbreviation.clone(),
@@ -578,7 +575,7 @@ impl Views<'_> {
             .iter()
             .map(|p| HomeProfession {
                 title: p.title(lang.code).to_string(),
-                url: lang.url(&format!("pathways/#{}", p.slug)),
+                url: lang.url(&urls::profession_tile(&p.slug)),
                 count: self
                     .pathway_originals()
                     .filter(|w| w.profession == p.slug)

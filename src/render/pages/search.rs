@@ -150,11 +150,11 @@ fn view(views: &Views, lang: &Edition) -> Result<SearchView> {
     let mut browse = vec![
         BrowseLink {
             label: lang.tr("title_pathways")?,
-            url: lang.url("pathways/"),
+            url: lang.url(crate::urls::PATHWAYS),
         },
         BrowseLink {
             label: lang.tr("search_kind_organizations")?,
-            url: lang.url("organizations/"),
+            url: lang.url(crate::urls::ORGANIZATIONS),
         },
         BrowseLink {
             label: lang.tr("search_browse_professions")?,
