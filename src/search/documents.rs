@@ -30,16 +30,10 @@ pub(super) fn profession_indexes(site: &Site, codes: &[String]) -> Vec<usize> {
     out
 }
 
-/// Every document of the site, in a stable order.
-pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
+/// The documents of the items, the occupations and the draws page (`licensing` makes the
+/// others); `lang_bit` is a language's bit in a document's languages.
+pub fn documents<'a>(plan: &Catalog<'a>, lang_bit: &(dyn Fn(Lang) -> u32 + Sync)) -> Result<Vec<Doc<'a>>> {
     let site = plan.site;
-    let cfg = &site.config;
-    let lang_bit = |lang: Lang| {
-        cfg.languages
-            .iter()
-            .position(|&l| l == lang)
-            .map_or(0, |i| 1u32 << i)
-    };
     // Each item's texts come from its Markdown: documents are made in parallel.
     let mut docs: Vec<Doc<'a>> = plan
         .entities
@@ -113,8 +107,6 @@ pub fn documents<'a>(plan: &Catalog<'a>) -> Result<Vec<Doc<'a>>> {
     if !site.draws.is_empty() {
         docs.push(draws_doc(plan, &lang_bit)?);
     }
-    docs.extend(super::licensing::documents(plan, &lang_bit)?);
-    docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(docs)
 }
 

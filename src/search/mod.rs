@@ -35,7 +35,17 @@ pub fn build(catalog: &Catalog) -> Result<IndexFiles> {
 /// dev server stops building an index that an edit has made out of date.
 pub fn build_unless(catalog: &Catalog, stop: &(dyn Fn() -> bool + Sync)) -> Result<Option<IndexFiles>> {
     let t0 = std::time::Instant::now();
-    let docs = documents::documents(catalog)?;
+    let cfg = &catalog.site.config;
+    let lang_bit = |lang: crate::lang::Lang| {
+        cfg.languages
+            .iter()
+            .position(|&l| l == lang)
+            .map_or(0, |i| 1u32 << i)
+    };
+    let mut docs = documents::documents(catalog, &lang_bit)?;
+    docs.extend(licensing::documents(catalog, &lang_bit)?);
+    // Every document of the site, in a stable order.
+    docs.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     crate::timing::stage_time("search index: documents", t0);
     if stop() {
         return Ok(None);
