@@ -23,6 +23,7 @@
 //!   they are written, with the content security policy;
 //! - [`live`]: the site as served, and the live-reload event streams rebuilds are broadcast to.
 
+mod answer;
 mod live;
 mod request;
 mod response;
@@ -37,11 +38,12 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 
+use answer::{Reply, answer};
 pub use live::{Event, Files, Problem, Shared};
 use live::{events, keep_alive};
 use request::wait_readable;
 pub use request::{Head, HeadError, read_head};
-use response::{Answer, Reply, answer, write_answer};
+use response::{Answer, write_answer};
 pub use response::{csp, inject, media_type};
 use route::machine_name;
 pub use route::{DEV_PREFIX, Dev, Resolution, host_allowed, resolve};
