@@ -117,68 +117,98 @@ pub fn fold(text: &str) -> String {
 /// `themes/default/static/search.js` applies the same rules to what the reader types;
 /// `tests/fixtures/stems.json` holds the table both are checked against.
 pub fn stem(word: &str) -> Cow<'_, str> {
+    let mut w = String::new();
+    if stem_into(word, &mut w) {
+        Cow::Owned(w)
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// [`stem`], written into `w` (cleared first) when a rule applies: says whether one did. The
+/// indexer stems millions of words, most of which no rule changes, so it reuses one buffer.
+fn stem_into(word: &str, w: &mut String) -> bool {
     let n = word.len();
     if n < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Cow::Borrowed(word);
+        return false;
     }
-    let mut w = word.to_string();
+    w.clear();
+    w.push_str(word);
     let ends = |w: &str, s: &str| w.len() >= s.len() + 3 && w.ends_with(s);
     let swap = |w: &mut String, cut: usize, add: &str| {
         w.truncate(w.len() - cut);
         w.push_str(add);
     };
     // 1. Plurals.
-    if ends(&w, "ies") {
-        swap(&mut w, 3, "i");
-    } else if ends(&w, "eaux") {
+    if ends(w, "ies") {
+        swap(w, 3, "i");
+    } else if ends(w, "eaux") {
         w.pop();
-    } else if ends(&w, "aux") {
-        swap(&mut w, 3, "al");
+    } else if ends(w, "aux") {
+        swap(w, 3, "al");
     } else if w.ends_with('s') && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is")) {
         w.pop();
     }
     // 2. English endings.
-    if ends(&w, "ied") {
-        swap(&mut w, 3, "i");
-    } else if ends(&w, "ing") {
-        swap(&mut w, 3, "");
-    } else if ends(&w, "ed") && !w.ends_with("eed") {
-        swap(&mut w, 2, "");
+    if ends(w, "ied") {
+        swap(w, 3, "i");
+    } else if ends(w, "ing") {
+        swap(w, 3, "");
+    } else if ends(w, "ed") && !w.ends_with("eed") {
+        swap(w, 2, "");
     }
     // 3. French feminine forms.
-    if ends(&w, "iere") {
-        swap(&mut w, 4, "ier");
-    } else if ends(&w, "ienne") {
-        swap(&mut w, 5, "ien");
-    } else if ends(&w, "trice") {
-        swap(&mut w, 5, "teur");
-    } else if ends(&w, "euse") {
-        swap(&mut w, 4, "eur");
-    } else if ends(&w, "ee") {
+    if ends(w, "iere") {
+        swap(w, 4, "ier");
+    } else if ends(w, "ienne") {
+        swap(w, 5, "ien");
+    } else if ends(w, "trice") {
+        swap(w, 5, "teur");
+    } else if ends(w, "euse") {
+        swap(w, 4, "eur");
+    } else if ends(w, "ee") {
         w.pop();
     }
     // 4. Final e and y.
-    if ends(&w, "e") {
+    if ends(w, "e") {
         w.pop();
-    } else if ends(&w, "y") && !matches!(w.as_bytes()[w.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
-        swap(&mut w, 1, "i");
+    } else if ends(w, "y") && !matches!(w.as_bytes()[w.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
+        swap(w, 1, "i");
     }
-    if w == word {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(w)
+    w != word
+}
+
+/// The words of `text` that are search terms, folded but not yet stemmed, in order.
+fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    let folded = fold(text);
+    for word in folded.split(|c: char| !(c.is_alphabetic() || c.is_numeric())) {
+        if word.is_empty()
+            || (word.len() > MAX_TERM_CHARS && word.chars().count() > MAX_TERM_CHARS)
+            || is_stop_word(word)
+        {
+            continue;
+        }
+        each(word);
     }
 }
 
 /// Calls `each` with every search term of `text`, in order (repeats included).
 pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
-    let folded = fold(text);
-    for word in folded.split(|c: char| !(c.is_alphabetic() || c.is_numeric())) {
-        if word.is_empty() || word.chars().count() > MAX_TERM_CHARS || is_stop_word(word) {
-            continue;
+    let mut stemmed = String::new();
+    for_each_word(text, |word| {
+        if stem_into(word, &mut stemmed) {
+            each(&stemmed);
+        } else {
+            each(word);
         }
-        each(&stem(word));
-    }
+    });
+}
+
+/// How many search terms `text` has (stemming changes words, never their number).
+pub fn count_terms(text: &str) -> usize {
+    let mut n = 0;
+    for_each_word(text, |_| n += 1);
+    n
 }
 
 /// Every search term of `text`, in order.

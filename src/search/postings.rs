@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use ahash::RandomState;
 use rayon::prelude::*;
 
 use super::doc::{Doc, FIELDS, Field, Texts};
-use super::normalize::for_each_term;
+use super::normalize::{count_terms, for_each_term};
 use super::synonyms::{SYNONYM_WEIGHT, Synonyms};
 use crate::catalog::SearchKind;
 
@@ -112,7 +113,11 @@ pub fn impact_of(value: u16) -> u16 {
 pub type Postings = Vec<(String, Vec<Posting>)>;
 
 /// Term -> (document, weighted term frequency, flags), before impacts are known.
-type RawPostings = HashMap<String, Vec<(u32, f32, u16)>>;
+type RawPostings = HashMap<String, Vec<(u32, f32, u16)>, RandomState>;
+
+/// Term -> (weighted term frequency, flags) of one document. Which hasher these maps use does
+/// not show in the index: every list is put in document order and the terms are sorted.
+type TermFrequencies = HashMap<String, (f64, u16), RandomState>;
 
 /// Average length of each field over the documents (or versions) that have it.
 fn average_lengths(docs: &[Doc]) -> [f64; FIELDS] {
@@ -123,7 +128,7 @@ fn average_lengths(docs: &[Doc]) -> [f64; FIELDS] {
             for texts in d.versions.iter().chain(std::iter::once(&d.shared)) {
                 let mut len = [0u64; FIELDS];
                 for (f, text) in &texts.fields {
-                    for_each_term(text, |_| len[*f as usize] += 1);
+                    len[*f as usize] += count_terms(text) as u64;
                 }
                 for (f, n) in len.iter().enumerate() {
                     if *n > 0 {
@@ -158,12 +163,18 @@ fn weighted_tf(
     avg: &[f64; FIELDS],
     syn: &Synonyms,
     scale: &dyn Fn(Field) -> f64,
-) -> HashMap<String, (f64, u16)> {
+) -> TermFrequencies {
+    // Every part's terms, read once (a field's length is known only once all its parts are).
+    let mut words: Vec<String> = Vec::new();
+    let mut ends = Vec::with_capacity(texts.fields.len());
     let mut len = [0usize; FIELDS];
     for (f, text) in &texts.fields {
-        for_each_term(text, |_| len[*f as usize] += 1);
+        let start = words.len();
+        for_each_term(text, |t| words.push(t.to_string()));
+        len[*f as usize] += words.len() - start;
+        ends.push(words.len());
     }
-    let mut out: HashMap<String, (f64, u16)> = HashMap::new();
+    let mut out = TermFrequencies::default();
     let mut bump = |t: &str, add: f64, flag: u16| {
         if let Some(e) = out.get_mut(t) {
             e.0 += add;
@@ -172,8 +183,10 @@ fn weighted_tf(
             out.insert(t.to_string(), (add, flag));
         }
     };
-    let mut words = Vec::new();
-    for (f, text) in &texts.fields {
+    let mut start = 0;
+    for ((f, _), end) in texts.fields.iter().zip(ends) {
+        let part = &words[start..end];
+        start = end;
         let norm = 1.0 - f.b() + f.b() * len[*f as usize] as f64 / avg[*f as usize];
         let flag = match f {
             Field::Title | Field::KeyTitle | Field::Abbreviation => FLAG_TITLE,
@@ -181,16 +194,10 @@ fn weighted_tf(
             _ => 0,
         };
         let add = f.weight() * scale(*f) / norm;
-        if syn.is_empty() {
-            for_each_term(text, |t| bump(t, add, flag));
-        } else {
-            words.clear();
-            for_each_term(text, |t| {
-                bump(t, add, flag);
-                words.push(t.to_string());
-            });
-            syn.expand(&words, |t| bump(t, add * SYNONYM_WEIGHT, flag));
+        for t in part {
+            bump(t, add, flag);
         }
+        syn.expand(part, |t| bump(t, add * SYNONYM_WEIGHT, flag));
     }
     out
 }
@@ -199,7 +206,7 @@ fn weighted_tf(
 /// (a translated item is not worth more than an untranslated one) plus its shared fields.
 fn doc_terms(doc: &Doc, avg: &[f64; FIELDS], syn: &Synonyms) -> Vec<(String, f32, u16)> {
     let scale = |f: Field| field_scale(doc, f);
-    let mut best: HashMap<String, (f64, u16)> = HashMap::new();
+    let mut best = TermFrequencies::default();
     for v in &doc.versions {
         for (t, (tf, flags)) in weighted_tf(v, avg, syn, &scale) {
             let e = best.entry(t).or_insert((0.0, 0));
@@ -249,7 +256,7 @@ pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
         .par_chunks(256)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut map = RawPostings::new();
+            let mut map = RawPostings::default();
             for (j, doc) in chunk.iter().enumerate() {
                 let id = (c * 256 + j) as u32;
                 let tlen = title_terms(doc).min(MAX_TITLE_TERMS) as u16;
@@ -265,7 +272,7 @@ pub fn invert(docs: &[Doc], syn: &Synonyms) -> Postings {
             map
         })
         .collect();
-    let mut all = RawPostings::new();
+    let mut all = RawPostings::default();
     for map in partial {
         for (t, list) in map {
             all.entry(t).or_default().extend(list);
