@@ -4,9 +4,10 @@
 //! and nothing here follows a symbolic link: [`write_new`] (a file in a build's staging folder,
 //! which the swap makes visible whole), [`write_new_atomic`] (a new content file, whole or not
 //! at all), [`replace`] (a file replaced whole, atomically: the external-link cache),
-//! [`create_dir_all_in`] (folders inside the staging folder), [`open_lock_file`] (the output
-//! folder's lock). Removal ([`remove_dir_all`], [`remove_entry`]) deletes a link itself, never
-//! what it points to.
+//! [`create_dir_all_in`] (folders inside the staging folder), [`write_or_keep`] and
+//! [`make_dir_in`] (the same inside a previous build reused as the staging folder),
+//! [`open_lock_file`] (the output folder's lock). Removal ([`remove_dir_all`],
+//! [`remove_entry`]) deletes a link itself, never what it points to.
 
 use std::fs;
 use std::io::Write;
@@ -73,6 +74,71 @@ pub fn create_dir_all_in(base: &Path, path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// [`create_dir_all_in`] for a folder being rebuilt in place (a previous build reused as the
+/// staging folder): a file or link in the way is removed (a link itself, never what it points
+/// to) and a real folder made in its place.
+pub fn make_dir_in(base: &Path, path: &Path) -> Result<()> {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => continue,
+            Ok(_) => remove_dir_all(&at)?,
+            Err(_) => {}
+        }
+        match fs::create_dir(&at) {
+            Ok(()) => {}
+            // Another thread made it meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !is_symlink(&at) && at.is_dir() => {}
+            Err(e) => return Err(Error::io(&at, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Makes `path`, in a folder being rebuilt in place, a regular file holding `bytes`: a regular
+/// file that already holds exactly them is left as it is (not written: its inode, blocks and
+/// date stay); anything else there (another file, a folder, a link) is removed (a link itself)
+/// and a new file written. Nothing is ever written into an existing file, so a file linked from
+/// elsewhere is never changed through its link. Says whether it wrote.
+pub fn write_or_keep(path: &Path, bytes: &[u8]) -> Result<bool> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(path, e)),
+        Ok(m) => {
+            if m.is_file() && m.len() == bytes.len() as u64 && holds(path, bytes) {
+                return Ok(false);
+            }
+            remove_dir_all(path)?;
+        }
+    }
+    write_new(path, bytes).map(|()| true)
+}
+
+/// Whether the regular file at `path` (opened without following a link) holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let Ok(mut file) = options.open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut held = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut held).is_ok() && held == bytes
 }
 
 /// Removes a folder tree (a missing one is fine). A link is removed itself: nothing it points to

@@ -106,7 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging.write(&f)
     })?;
     stage_time("render+write", t0);
-    staging.commit(Previous::RemovedInBackground)?;
+    staging.commit(Previous::Kept)?;
     Ok(BuildReport {
         pages: pages.into_inner(),
         files,

@@ -107,7 +107,7 @@ fn concurrent_builds_into_one_folder_give_one_whole_build() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(snapshot(&site.root().join("output")), snapshot(&reference));
-    assert_eq!(site.once_removed(), [".output.lock"]);
+    assert_eq!(site.once_removed(), [".output.lock", ".output.previous"]);
 }
 
 /// A folder outside the site with a file in it, and links to both planted at `at`.
@@ -132,18 +132,63 @@ fn untouched(outside: &tempfile::TempDir) {
 
 #[cfg(unix)]
 #[test]
-fn the_previous_output_is_removed_in_the_background_and_links_in_it_are_never_followed() {
+fn the_previous_output_is_kept_and_reused_and_links_in_it_are_never_followed() {
     let site = Site::fixture("valid");
     site.build_ok();
     let first = snapshot(&site.root().join("output"));
     let outside = links_out_of(&site.root().join("output/events"));
+    // Links where the next builds write a folder and a page.
+    std::fs::remove_dir_all(site.root().join("output/fr")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("output/fr")).unwrap();
+    std::fs::remove_file(site.root().join("output/index.html")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("precious.html"),
+        site.root().join("output/index.html"),
+    )
+    .unwrap();
+    let o = site.iehp(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(snapshot(&site.root().join("output")), first);
+    // The output it replaced, links and all, is kept as the spare the next build reuses.
+    assert_eq!(site.beside_output(), [".output.lock", ".output.previous"]);
+    assert!(
+        site.root()
+            .join(".output.previous/events/a-file-elsewhere")
+            .is_symlink()
+    );
+    let o = site.iehp(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Rebuilt in place, it is the same build as a new folder would be: the links are gone,
+    // nothing was written through them.
+    assert_eq!(snapshot(&site.root().join("output")), first);
+    assert!(!site.root().join("output/fr").is_symlink());
+    assert!(!site.root().join("output/index.html").is_symlink());
+    untouched(&outside);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert_eq!(site.beside_output(), [".output.lock", ".output.previous"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_spare_name_that_is_not_a_build_is_left_alone_and_the_previous_output_removed_in_the_background() {
+    let site = Site::fixture("valid");
+    site.write(".output.previous/notes.txt", "mine, not a build");
+    let outside = links_out_of(&site.root().join(".output.previous"));
+    site.build_ok();
+    let first = snapshot(&site.root().join("output"));
+    let outside_output = links_out_of(&site.root().join("output/events"));
     let o = site.iehp(&["build", "--now", NOW]);
     assert!(o.status.success(), "{}", stderr(&o));
     // The new output is whole as soon as the build returns; the old one goes after.
     assert_eq!(snapshot(&site.root().join("output")), first);
-    assert_eq!(site.once_removed(), [".output.lock"]);
+    assert_eq!(site.once_removed(), [".output.lock", ".output.previous"]);
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(".output.previous/notes.txt")).unwrap(),
+        "mine, not a build"
+    );
     untouched(&outside);
-    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    untouched(&outside_output);
+    assert_eq!(std::fs::read_dir(outside_output.path()).unwrap().count(), 1);
 }
 
 #[cfg(unix)]

@@ -1,11 +1,23 @@
 //! The only writer into the output folder. A build is written to a staging folder beside it and
 //! swapped in whole, so a failed build leaves the previous output exactly as it was. The
-//! previous output, renamed aside by the swap (`.output.old-*`), is then removed: by the build
-//! itself, or (for `iehp build`, see [`Previous`]) by a process of its own in the background, so
-//! the build does not wait for tens of thousands of files to be deleted. Whatever a killed build
-//! or remover leaves, the next build into the same folder removes.
+//! previous output, renamed aside by the swap, is kept as the spare (`.output.previous`) that
+//! the next build reuses as its staging folder, writing only what changed (see [`reuse`]); or,
+//! where it cannot be kept (see [`Previous`]), renamed aside (`.output.old-*`) and removed: by
+//! the build itself, or by a process of its own in the background, so the build does not wait
+//! for tens of thousands of files to be deleted. Whatever a killed build or remover leaves, the
+//! next build into the same folder removes.
 
+mod remover;
+mod reuse;
+
+use remover::being_removed;
+#[cfg(unix)]
+use remover::start_remover;
+pub use remover::{REMOVER_COMMAND, remove_previous_build};
+
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -204,132 +216,31 @@ fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
 /// What becomes of the previous output once the new one is in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Previous {
+    /// Kept beside the output as the spare the next build reuses (`.NAME.previous`). Where that
+    /// name holds something that is not a build (or the output is not one), handed to a process
+    /// of its own, this program run as `iehp remove-previous-build DIR` (see
+    /// [`remove_previous_build`]), which removes it while the build returns; where that cannot
+    /// start (or off Unix), removed now.
+    Kept,
     /// Removed before [`Staging::commit`] returns.
     RemovedNow,
-    /// Handed to a process of its own, this program run as `iehp remove-previous-build DIR`
-    /// (see [`remove_previous_build`]), which removes it while the build returns. Where that
-    /// cannot start (or off Unix), removed now.
-    RemovedInBackground,
-}
-
-/// The hidden command a build starts to remove its previous output in the background.
-pub const REMOVER_COMMAND: &str = "remove-previous-build";
-
-/// Whether `dir` is named as the previous output a swap set aside: `.NAME.old-…`, as
-/// [`fs::unique_sibling`] names it. Nothing else is ever handed to a remover.
-fn is_previous_output_name(dir: &Path) -> bool {
-    dir.file_name()
-        .map(|n| n.to_string_lossy())
-        .and_then(|n| {
-            n.strip_prefix('.')
-                .map(|n| n.contains(".old-") && !n.starts_with('.'))
-        })
-        .unwrap_or(false)
-}
-
-/// Opens `dir` itself (never through a link) and takes its lock without waiting: the lock says
-/// a remover is at work on it, and goes when that process ends, however it ends.
-#[cfg(unix)]
-fn lock_dir(dir: &Path) -> Option<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::os::unix::io::AsRawFd;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
-        .open(dir)
-        .ok()?;
-    // SAFETY: the descriptor is open for as long as `file` lives; flock takes plain integers.
-    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-    locked.then_some(file)
-}
-
-/// Whether a remover holds `dir` now.
-fn being_removed(dir: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        !fs::is_symlink(dir) && dir.is_dir() && lock_dir(dir).is_none()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        false
-    }
-}
-
-/// `iehp remove-previous-build DIR`: removes the previous output a build set aside, holding its
-/// lock meanwhile so that builds leave it alone, and says `removing` on stdout once it holds it
-/// (the build waits for that line, and removes the folder itself if it does not come). Refuses
-/// anything not named as a set-aside output, a link, or a folder another remover holds; links
-/// inside are removed, never followed.
-pub fn remove_previous_build(dir: &Path) -> Result<()> {
-    if !is_previous_output_name(dir) || fs::is_symlink(dir) || !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "refusing to remove {}: it is not the previous output of a build (a folder named .NAME.old-…)",
-            dir.display()
-        )));
-    }
-    #[cfg(unix)]
-    {
-        use std::io::Write;
-        let Some(_lock) = lock_dir(dir) else {
-            return Err(Error::Usage(format!(
-                "{} is being removed already",
-                dir.display()
-            )));
-        };
-        let mut stdout = std::io::stdout();
-        let _ = writeln!(stdout, "removing").and_then(|()| stdout.flush());
-        // The build that started this has returned: give way to whatever runs next.
-        // SAFETY: plain integers; `0` names this process. Failing leaves the priority as it was.
-        unsafe {
-            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-        }
-        fs::remove_dir_all(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        fs::remove_dir_all(dir)
-    }
-}
-
-/// Starts a remover for `old` and waits until it holds it; false when none could.
-#[cfg(unix)]
-fn start_remover(old: &Path) -> bool {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-    let Ok(exe) = std::env::current_exe() else {
-        return false;
-    };
-    let Ok(mut child) = Command::new(exe)
-        .arg(REMOVER_COMMAND)
-        .arg(old)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    let mut line = String::new();
-    let said = child
-        .stdout
-        .take()
-        .map(|out| std::io::BufReader::new(out).read_line(&mut line));
-    if matches!(said, Some(Ok(_))) && line.trim_end() == "removing" {
-        // It carries on alone (its pipe closed, it writes nothing more).
-        return true;
-    }
-    let _ = child.wait();
-    false
 }
 
 /// A build being written: files go into a staging folder beside `out`; [`Staging::commit`]
-/// swaps it in whole. Dropped without a commit, the staging folder is removed and `out` is
-/// left exactly as it was. Holds the output folder's lock from start to end.
+/// swaps it in whole. The staging folder is the spare the build before the previous one left
+/// (see [`reuse`]) when there is one, rebuilt in place; otherwise a new, empty folder. Dropped
+/// without a commit, a reused staging folder becomes the spare again (the next build compares
+/// against whatever it holds) and a new one is removed; `out` is left exactly as it was. Holds
+/// the output folder's lock from start to end.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     old: PathBuf,
+    spare: PathBuf,
+    /// Whether `dir` is a reused spare: then every path written is recorded, and what was not
+    /// written is removed before the swap.
+    reused: bool,
+    written: Mutex<HashSet<String>>,
     committed: bool,
     _lock: OutputLock,
 }
@@ -348,15 +259,22 @@ impl Staging {
         remove_leftovers(&parent, &name)?;
         let dir = fs::unique_sibling(&parent.join(&name), "staging");
         let old = fs::unique_sibling(&parent.join(&name), "old");
-        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let spare = reuse::spare_path(&parent, &name);
+        let reused = reuse::take(&spare, &dir);
+        if !reused {
+            std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
         let staging = Self {
             dir,
             out: out.to_path_buf(),
             old,
+            spare,
+            reused,
+            written: Mutex::new(HashSet::new()),
             committed: false,
             _lock: lock,
         };
-        fs::write_new(&staging.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        staging.put(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
     }
 
@@ -368,25 +286,56 @@ impl Staging {
                 "refusing to write {MARKER}: the name is the build's own marker"
             )));
         }
-        let path = self.dir.join(&file.path);
+        self.put(&file.path, &file.bytes)
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if !self.reused {
+            if let Some(parent) = path.parent()
+                && parent != self.dir
+            {
+                fs::create_dir_all_in(&self.dir, parent)?;
+            }
+            return fs::write_new(&path, bytes);
+        }
         if let Some(parent) = path.parent()
             && parent != self.dir
         {
-            fs::create_dir_all_in(&self.dir, parent)?;
+            fs::make_dir_in(&self.dir, parent)?;
         }
-        fs::write_new(&path, &file.bytes)
+        fs::write_or_keep(&path, bytes)?;
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_string());
+        Ok(())
     }
 
     /// Replaces `out` with everything written; the previous output goes as `previous` says.
     pub fn commit(mut self, previous: Previous) -> Result<()> {
+        if self.reused {
+            let t0 = std::time::Instant::now();
+            let written = std::mem::take(
+                &mut *self
+                    .written
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            reuse::prune(&self.dir, &written)?;
+            crate::timing::stage_time("stale files of the reused folder removed", t0);
+        }
         let t0 = std::time::Instant::now();
-        let set_aside = swap(&self.dir, &self.out, &self.old)?;
+        // Only a build is kept as the spare (a legacy output without the marker is removed).
+        let keep = previous == Previous::Kept && is_previous_build(&self.out) && reuse::is_free(&self.spare);
+        let aside = if keep { &self.spare } else { &self.old };
+        let set_aside = swap(&self.dir, &self.out, aside)?;
         self.committed = true;
         crate::timing::stage_time("swap", t0);
-        if set_aside {
+        if set_aside && !keep {
             let t1 = std::time::Instant::now();
             #[cfg(unix)]
-            let handed_over = previous == Previous::RemovedInBackground && start_remover(&self.old);
+            let handed_over = previous != Previous::RemovedNow && start_remover(&self.old);
             #[cfg(not(unix))]
             let handed_over = false;
             if !handed_over {
@@ -408,7 +357,11 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let put_back =
+                self.reused && reuse::is_free(&self.spare) && std::fs::rename(&self.dir, &self.spare).is_ok();
+            if !put_back {
+                let _ = fs::remove_dir_all(&self.dir);
+            }
         }
     }
 }
@@ -461,6 +414,7 @@ fn remove_tree_parallel(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::remover::{is_previous_output_name, lock_dir};
     use super::*;
 
     #[test]
