@@ -10,7 +10,7 @@ figures from different runs or machines are not.
 
 Usage:
   python3 bench/build.py [--sizes 1000,10000,50000] [--runs 3] [--warmups 1]
-                         [--places disk,tmpfs] [--no-hugo] [--no-pagefind]
+                         [--places disk,tmpfs] [--fresh] [--no-hugo] [--no-pagefind]
 
 Hugo is Debian's package `hugo` (0.111): `apt-get install hugo`. Pagefind is the npm package
 `pagefind`, installed once into the work folder (`npm install pagefind`, which brings its binary
@@ -79,6 +79,10 @@ def main():
                          "(under /dev/shm)")
     ap.add_argument("--warmups", type=int, default=1,
                     help="unmeasured runs of each tool first (file cache, first-run effects)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="remove each tool's previous output before each of its runs (not timed), "
+                         "so every run is a first build, as on a CI machine; by default each run "
+                         "rebuilds over the output of the one before, as an editor's machine does")
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="Hugo alone, without the Hugo+Pagefind column (Pagefind is the slowest)")
@@ -116,13 +120,28 @@ def main():
                     cmds["hugo+pagefind"] = [
                         "sh", "-c", '"$1" --quiet -s "$2" -d "$3" && "$4" --site "$3"', "sh",
                         hugo, hsite, pout, pagefind]
+            outs = {"iehp": cmds["iehp"][5]}
+            if hugo:
+                outs["hugo"] = cmds["hugo"][-1]
+                if pagefind:
+                    outs["hugo+pagefind"] = cmds["hugo+pagefind"][-2]
+
+            def run(name):
+                if args.fresh:
+                    out = outs[name]
+                    shutil.rmtree(out, ignore_errors=True)
+                    # iehp's spare: the output before, which a rebuild reuses (see the README).
+                    spare = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.previous")
+                    shutil.rmtree(spare, ignore_errors=True)
+                return run_once(cmds[name])
+
             results = {name: [] for name in cmds}
             for _ in range(args.warmups):
-                for name, cmd in cmds.items():
-                    run_once(cmd)  # warm-up: file cache, first-run effects
+                for name in cmds:
+                    run(name)  # warm-up: file cache, first-run effects
             for _ in range(args.runs):
-                for name, cmd in cmds.items():  # alternate, so drift affects all alike
-                    results[name].append(run_once(cmd))
+                for name in cmds:  # alternate, so drift affects all alike
+                    results[name].append(run(name))
             for name, res in results.items():
                 walls = [w for w, _ in res]
                 rss = [m for _, m in res]
