@@ -53,40 +53,33 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 /// [`create_dir_all`] for a folder inside `base`: every component between `base` and `path`
 /// must be a real folder, not a link.
 pub fn create_dir_all_in(base: &Path, path: &Path) -> Result<()> {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let mut at = base.to_path_buf();
-    for part in rel.components() {
-        at.push(part);
-        match fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => return Err(refuse_link(&at, "into folder")),
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                return Err(Error::Usage(format!(
-                    "{} exists and is not a folder",
-                    at.display()
-                )));
-            }
-            Err(_) => match fs::create_dir(&at) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
-                Err(e) => return Err(Error::io(&at, e)),
-            },
-        }
-    }
-    Ok(())
+    dirs_in(base, path, false)
 }
 
 /// [`create_dir_all_in`] for a folder being rebuilt in place (a previous build reused as the
 /// staging folder): a file or link in the way is removed (a link itself, never what it points
 /// to) and a real folder made in its place.
 pub fn make_dir_in(base: &Path, path: &Path) -> Result<()> {
+    dirs_in(base, path, true)
+}
+
+/// The folders between `base` and `path`, made where missing; what is in the way of one is
+/// removed when `clear` says so, refused otherwise.
+fn dirs_in(base: &Path, path: &Path, clear: bool) -> Result<()> {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let mut at = base.to_path_buf();
     for part in rel.components() {
         at.push(part);
         match fs::symlink_metadata(&at) {
             Ok(m) if m.is_dir() => continue,
-            Ok(_) => remove_dir_all(&at)?,
+            Ok(_) if clear => remove_dir_all(&at)?,
+            Ok(m) if m.file_type().is_symlink() => return Err(refuse_link(&at, "into folder")),
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} exists and is not a folder",
+                    at.display()
+                )));
+            }
             Err(_) => {}
         }
         match fs::create_dir(&at) {
@@ -118,17 +111,53 @@ pub fn write_or_keep(path: &Path, bytes: &[u8]) -> Result<bool> {
     write_new(path, bytes).map(|()| true)
 }
 
+/// Asks the kernel to read the regular file at `path` into memory in the background (never
+/// through a link, without updating its access time); does nothing where that is not offered.
+pub fn read_ahead(path: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(file) = open_to_read(path) {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: the descriptor is open for as long as `file` lives; plain integers.
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+}
+
+/// Opens a file to read it, never through a link, and where the system offers it without
+/// updating its access time (reading to compare or ahead is not a use, and would otherwise make
+/// every file's inode dirty); `O_NOATIME` is for the file's owner only, so anyone else opens it
+/// the usual way.
+fn open_to_read(path: &Path) -> std::io::Result<fs::File> {
+    let open = |flags: i32| {
+        let mut options = fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(flags);
+        }
+        #[cfg(not(unix))]
+        let _ = flags;
+        options.open(path)
+    };
+    #[cfg(target_os = "linux")]
+    match open(libc::O_NOFOLLOW | libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {}
+        opened => return opened,
+    }
+    #[cfg(unix)]
+    return open(libc::O_NOFOLLOW);
+    #[cfg(not(unix))]
+    open(0)
+}
+
 /// Whether the regular file at `path` (opened without following a link) holds exactly `bytes`.
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    let Ok(mut file) = options.open(path) else {
+    let Ok(mut file) = open_to_read(path) else {
         return false;
     };
     if !file
@@ -277,6 +306,40 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn write_or_keep_keeps_the_same_bytes_and_never_writes_through_a_link() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let page = d.join("page.html");
+        fs::write(&page, "same").unwrap();
+        let ino = fs::metadata(&page).unwrap().ino();
+        assert!(!write_or_keep(&page, b"same").unwrap(), "kept");
+        assert_eq!(fs::metadata(&page).unwrap().ino(), ino);
+        assert!(write_or_keep(&page, b"changed").unwrap());
+        assert_eq!(fs::read_to_string(&page).unwrap(), "changed");
+        // A link, to a file or a folder: removed itself, its target untouched.
+        let precious = d.join("precious.txt");
+        fs::write(&precious, "keep").unwrap();
+        std::os::unix::fs::symlink(&precious, d.join("a.html")).unwrap();
+        assert!(
+            write_or_keep(&d.join("a.html"), b"keep").unwrap(),
+            "a link is never kept"
+        );
+        assert!(!is_symlink(&d.join("a.html")));
+        // A file with a second name elsewhere: replaced, the other name keeps its bytes.
+        fs::hard_link(&precious, d.join("b.html")).unwrap();
+        assert!(write_or_keep(&d.join("b.html"), b"other").unwrap());
+        assert_eq!(fs::read_to_string(&precious).unwrap(), "keep");
+        // A folder where a file goes, and a file where a folder goes.
+        fs::create_dir_all(d.join("c.html/inner")).unwrap();
+        assert!(write_or_keep(&d.join("c.html"), b"c").unwrap());
+        make_dir_in(d, &d.join("page.html/sub")).unwrap();
+        assert!(d.join("page.html/sub").is_dir());
+        assert_eq!(fs::read_to_string(&precious).unwrap(), "keep");
+    }
 
     #[cfg(unix)]
     #[test]

@@ -261,7 +261,9 @@ impl Staging {
         let old = fs::unique_sibling(&parent.join(&name), "old");
         let spare = reuse::spare_path(&parent, &name);
         let reused = reuse::take(&spare, &dir);
-        if !reused {
+        if reused {
+            reuse::warm(&dir);
+        } else {
             std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         let staging = Self {
