@@ -126,6 +126,47 @@ pub fn read_ahead(path: &Path) {
     let _ = path;
 }
 
+/// Whether the regular file at `path` (opened without following a link) is in the page cache,
+/// its first 64 KB at least: read with `preadv2(RWF_NOWAIT)`, which fails rather than wait for
+/// the disk. Where that call or flag is not offered, taken as in memory.
+pub fn is_in_memory(path: &Path) -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::io::AsRawFd;
+        let Ok(file) = open_to_read(path) else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        if !meta.is_file() {
+            return false;
+        }
+        let want = meta.len().min(64 * 1024) as usize;
+        if want == 0 {
+            return true;
+        }
+        let mut buf = vec![0u8; want];
+        let iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        // SAFETY: `iov` points into `buf`, which outlives the call; the descriptor is open for
+        // as long as `file` lives.
+        let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT) };
+        match usize::try_from(n) {
+            Ok(n) => n == want,
+            // Only "it would wait" says no: a file system without the flag is taken as holding it.
+            Err(_) => std::io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN),
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = path;
+        true
+    }
+}
+
 /// Opens a file to read it, never through a link, and where the system offers it without
 /// updating its access time (reading to compare or ahead is not a use, and would otherwise make
 /// every file's inode dirty); `O_NOATIME` is for the file's owner only, so anyone else opens it

@@ -260,7 +260,22 @@ impl Staging {
         let dir = fs::unique_sibling(&parent.join(&name), "staging");
         let old = fs::unique_sibling(&parent.join(&name), "old");
         let spare = reuse::spare_path(&parent, &name);
-        let reused = reuse::take(&spare, &dir);
+        let taken = reuse::take(&spare, &dir);
+        if taken == reuse::Taken::Cold {
+            // Set aside and removed in the background, like a previous output that is not kept:
+            // its name is then free for the output this build replaces.
+            let cold = fs::unique_sibling(&parent.join(&name), "old");
+            if fs::rename(&spare, &cold).is_ok() {
+                #[cfg(unix)]
+                let handed_over = start_remover(&cold);
+                #[cfg(not(unix))]
+                let handed_over = false;
+                if !handed_over {
+                    remove_tree_parallel(&cold)?;
+                }
+            }
+        }
+        let reused = taken == reuse::Taken::Reused;
         if reused {
             reuse::warm(&dir);
         } else {
