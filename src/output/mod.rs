@@ -383,6 +383,7 @@ impl Drop for Staging {
     }
 }
 
+#[cfg(test)]
 /// Writes `files` as the new content of `out`, atomically from the reader's point of view.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
     for f in files {
