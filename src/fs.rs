@@ -4,8 +4,8 @@
 //! and nothing here follows a symbolic link: [`write_new`] (a file in a build's staging folder,
 //! which the swap makes visible whole), [`write_new_atomic`] (a new content file, whole or not
 //! at all), [`replace`] (a file replaced whole, atomically: the external-link cache),
-//! [`create_dir_all_in`] (folders inside the staging folder), [`write_or_keep`] and
-//! [`make_dir_in`] (the same inside a previous build reused as the staging folder),
+//! [`Folders`] (folders inside the staging folder, new or a previous build reused),
+//! [`write_or_keep`] (a file inside a previous build reused as the staging folder),
 //! [`open_lock_file`] (the output folder's lock). Removal ([`remove_dir_all`],
 //! [`remove_entry`]) deletes a link itself, never what it points to.
 
@@ -50,46 +50,97 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).map_err(|e| Error::io(path, e))
 }
 
-/// [`create_dir_all`] for a folder inside `base`: every component between `base` and `path`
-/// must be a real folder, not a link.
-pub fn create_dir_all_in(base: &Path, path: &Path) -> Result<()> {
-    dirs_in(base, path, false)
+/// The folders inside `base` (a build's staging folder) that files are written in: each made
+/// where missing, every component a real folder, never a link. Each folder is made or checked
+/// once and then remembered, rather than every component checked again for each file (that was
+/// about 90,000 `lstat` calls for a 10,000-item hub's 35,000 files). Safe to share between
+/// threads.
+pub struct Folders {
+    base: PathBuf,
+    clear: bool,
+    known: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
-/// [`create_dir_all_in`] for a folder being rebuilt in place (a previous build reused as the
-/// staging folder): a file or link in the way is removed (a link itself, never what it points
-/// to) and a real folder made in its place.
-pub fn make_dir_in(base: &Path, path: &Path) -> Result<()> {
-    dirs_in(base, path, true)
-}
+impl Folders {
+    /// Folders in a new, empty `base`: something already in the way of one (which only
+    /// another process could have put there) is refused, never removed.
+    pub fn new_in(base: &Path) -> Self {
+        Self::with(base, false)
+    }
 
-/// The folders between `base` and `path`, made where missing; what is in the way of one is
-/// removed when `clear` says so, refused otherwise.
-fn dirs_in(base: &Path, path: &Path, clear: bool) -> Result<()> {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let mut at = base.to_path_buf();
-    for part in rel.components() {
-        at.push(part);
-        match fs::symlink_metadata(&at) {
-            Ok(m) if m.is_dir() => continue,
-            Ok(_) if clear => remove_dir_all(&at)?,
-            Ok(m) if m.file_type().is_symlink() => return Err(refuse_link(&at, "into folder")),
+    /// Folders in a previous build reused as `base`: a file or link in the way of one is
+    /// removed (a link itself, never what it points to) and a real folder made in its place.
+    pub fn rebuilt_in(base: &Path) -> Self {
+        Self::with(base, true)
+    }
+
+    fn with(base: &Path, clear: bool) -> Self {
+        Self {
+            base: base.to_path_buf(),
+            clear,
+            known: Default::default(),
+        }
+    }
+
+    /// Makes `rel` (relative to the base) and the folders above it real folders.
+    pub fn make(&self, rel: &Path) -> Result<()> {
+        if rel.as_os_str().is_empty() || self.known().contains(rel) {
+            return Ok(());
+        }
+        // The folder above first, so the one below is made in a checked folder: a link
+        // further up is never passed through.
+        if let Some(up) = rel.parent() {
+            self.make(up)?;
+        }
+        self.make_one(&self.base.join(rel))?;
+        self.known().insert(rel.to_path_buf());
+        Ok(())
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<PathBuf>> {
+        self.known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// One folder at `at`, whose parent is a real folder. Another thread may make the same one
+    /// at the same time: a real folder found there is always kept.
+    fn make_one(&self, at: &Path) -> Result<()> {
+        // In a new staging folder, folders are missing: make first, look after.
+        if !self.clear {
+            match fs::create_dir(at) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                done => return done.map_err(|e| Error::io(at, e)),
+            }
+        }
+        match fs::symlink_metadata(at) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) if self.clear => match fs::remove_file(at) {
+                // A file or link (the link itself is removed); or gone, or a folder by now.
+                Ok(()) => {}
+                Err(_) if !fs::symlink_metadata(at).is_ok_and(|m| !m.is_dir()) => {}
+                Err(e) => return Err(Error::io(at, e)),
+            },
+            Ok(m) if m.file_type().is_symlink() => return Err(refuse_link(at, "into folder")),
             Ok(_) => {
                 return Err(Error::Usage(format!(
                     "{} exists and is not a folder",
                     at.display()
                 )));
             }
-            Err(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(at, e)),
         }
-        match fs::create_dir(&at) {
-            Ok(()) => {}
-            // Another thread made it meanwhile.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !is_symlink(&at) && at.is_dir() => {}
-            Err(e) => return Err(Error::io(&at, e)),
+        match fs::create_dir(at) {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && fs::symlink_metadata(at).is_ok_and(|m| m.is_dir()) =>
+            {
+                Ok(())
+            }
+            done => done.map_err(|e| Error::io(at, e)),
         }
     }
-    Ok(())
 }
 
 /// Makes `path`, in a folder being rebuilt in place, a regular file holding `bytes`: a regular
@@ -377,7 +428,7 @@ mod tests {
         // A folder where a file goes, and a file where a folder goes.
         fs::create_dir_all(d.join("c.html/inner")).unwrap();
         assert!(write_or_keep(&d.join("c.html"), b"c").unwrap());
-        make_dir_in(d, &d.join("page.html/sub")).unwrap();
+        Folders::rebuilt_in(d).make(Path::new("page.html/sub")).unwrap();
         assert!(d.join("page.html/sub").is_dir());
         assert_eq!(fs::read_to_string(&precious).unwrap(), "keep");
     }
@@ -413,12 +464,23 @@ mod tests {
         assert!(!dir_link.exists() && dir.join("f").exists());
 
         // No folder is made through a link.
-        let e = create_dir_all_in(tmp.path(), &dir_link.join("a"));
+        let e = Folders::new_in(tmp.path()).make(Path::new("dir-link/a"));
         assert!(e.is_ok(), "the link is gone: a real folder is made");
         std::os::unix::fs::symlink(&dir, tmp.path().join("l2")).unwrap();
-        let e = create_dir_all_in(tmp.path(), &tmp.path().join("l2/a")).unwrap_err();
+        let folders = Folders::new_in(tmp.path());
+        let e = folders.make(Path::new("l2/a")).unwrap_err();
         assert!(e.to_string().contains("symbolic link"), "{e}");
         assert!(!dir.join("a").exists());
+        // Asked again, it is refused again (a refusal is not remembered as a folder).
+        assert!(folders.make(Path::new("l2/b")).is_err());
+        assert!(!dir.join("b").exists());
+        // A file in the way is refused in a new folder, replaced in a rebuilt one.
+        fs::write(tmp.path().join("f"), "f").unwrap();
+        let e = Folders::new_in(tmp.path()).make(Path::new("f/a")).unwrap_err();
+        assert!(e.to_string().contains("not a folder"), "{e}");
+        Folders::rebuilt_in(tmp.path()).make(Path::new("l2/a")).unwrap();
+        assert!(tmp.path().join("l2/a").is_dir() && !is_symlink(&tmp.path().join("l2")));
+        assert!(!dir.join("a").exists(), "the link was removed, not followed");
     }
 
     #[test]

@@ -241,6 +241,7 @@ pub struct Staging {
     /// written is removed before the swap.
     reused: bool,
     written: Mutex<HashSet<String>>,
+    folders: fs::Folders,
     committed: bool,
     _lock: OutputLock,
 }
@@ -281,6 +282,11 @@ impl Staging {
         } else {
             std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         }
+        let folders = if reused {
+            fs::Folders::rebuilt_in(&dir)
+        } else {
+            fs::Folders::new_in(&dir)
+        };
         let staging = Self {
             dir,
             out: out.to_path_buf(),
@@ -288,6 +294,7 @@ impl Staging {
             spare,
             reused,
             written: Mutex::new(HashSet::new()),
+            folders,
             committed: false,
             _lock: lock,
         };
@@ -308,18 +315,11 @@ impl Staging {
 
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
-        if !self.reused {
-            if let Some(parent) = path.parent()
-                && parent != self.dir
-            {
-                fs::create_dir_all_in(&self.dir, parent)?;
-            }
-            return fs::write_new(&path, bytes);
+        if let Some(parent) = Path::new(rel).parent() {
+            self.folders.make(parent)?;
         }
-        if let Some(parent) = path.parent()
-            && parent != self.dir
-        {
-            fs::make_dir_in(&self.dir, parent)?;
+        if !self.reused {
+            return fs::write_new(&path, bytes);
         }
         fs::write_or_keep(&path, bytes)?;
         self.written
