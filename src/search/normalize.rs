@@ -69,26 +69,47 @@ pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    // NFKD char by char, dropping marks: the canonical reordering NFKD also does moves only
-    // marks, which are all dropped.
-    let mut stripped = String::with_capacity(text.len());
+    // NFKD char by char, dropping marks (the canonical reordering NFKD also does moves only
+    // marks, which are all dropped), then each char lower-cased and the special letters
+    // spelled out, in one pass. Char by char lower case is the text's lower case except for
+    // one letter: a capital sigma becomes a final sigma at the end of a word, which only the
+    // whole text's `to_lowercase` knows; a text with one is folded by `fold_in_steps`.
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut sigma = false;
     for c in text.chars() {
         if c.is_ascii() {
-            stripped.push(c);
-        } else {
-            decompose_compatible(c, |d| {
-                if !is_combining_mark(d) {
-                    stripped.push(d);
-                }
-            });
+            out.push(c.to_ascii_lowercase());
+            continue;
         }
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            sigma |= d == 'Σ';
+            for l in d.to_lowercase() {
+                match special(l) {
+                    Some(s) => out.push_str(s),
+                    None => out.push(l),
+                }
+            }
+        });
     }
-    let lower = stripped.to_lowercase();
-    if !lower.chars().any(|c| special(c).is_some()) {
-        return lower;
+    if sigma { fold_in_steps(text) } else { out }
+}
+
+/// [`fold`] step by step: marks dropped, the whole text lower-cased, special letters spelled
+/// out.
+fn fold_in_steps(text: &str) -> String {
+    let mut stripped = String::with_capacity(text.len());
+    for c in text.chars() {
+        decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                stripped.push(d);
+            }
+        });
     }
-    let mut out = String::with_capacity(lower.len() + 4);
-    for c in lower.chars() {
+    let mut out = String::with_capacity(stripped.len() + 4);
+    for c in stripped.to_lowercase().chars() {
         match special(c) {
             Some(s) => out.push_str(s),
             None => out.push(c),
@@ -236,6 +257,18 @@ mod tests {
         case("Île-du-Prince-Édouard", &["ile", "princ", "edouard"]);
         case("cœur Straße", &["coeur", "strass"]);
         case("ﬁnance", &["financ"]);
+    }
+
+    #[test]
+    fn folding_in_one_pass_equals_folding_in_steps() {
+        for text in [
+            "Île-du-Prince-Édouard ÉCOLE ﬁnance Straße ẞ CŒUR Æ Ø Ł Đ İstanbul",
+            "ΟΔΟΣ Σ ΣΑ aΣ. ΣΣ 𝚺 Ǆ ǅ ß",
+            "infirmière auxiliaire autorisée, ½ ① ㎏",
+        ] {
+            assert_eq!(fold(text), fold_in_steps(text), "{text}");
+        }
+        assert_eq!(fold("ΟΔΟΣ"), "οδος", "a final sigma at the end of a word");
     }
 
     #[test]
