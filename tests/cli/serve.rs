@@ -150,9 +150,15 @@ impl Served {
             );
             std::thread::sleep(Duration::from_millis(10));
         }
-        wait("the check of that build", || {
-            self.log().last().is_some_and(|l| l.starts_with("verify:"))
-        });
+        let started = Instant::now();
+        while !self.log().last().is_some_and(|l| l.starts_with("verify:")) {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "gave up waiting for the check of that build: {:#?}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn get(&self, target: &str) -> Reply {
