@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 use super::*;
 /// Long enough for a loaded CI machine; polls end as soon as the condition holds.
 const PATIENCE: Duration = Duration::from_secs(30);
+/// For the server's check of a build, which waits for that build's search index. The index is
+/// built by a thread that runs only on a core nothing else wants (`SCHED_IDLE`), so while other
+/// processes keep every core busy (other tests, on a 2-core machine) it waits for them.
+const INDEX_PATIENCE: Duration = Duration::from_secs(120);
 const SCRIPT_TAG: &str = "<script src=\"/__iehp/livereload.js\"";
 
 /// A running `iehp serve` on a copy of a fixture site.
@@ -127,7 +131,7 @@ impl Served {
                 return;
             }
             assert!(
-                started.elapsed() < PATIENCE,
+                started.elapsed() < INDEX_PATIENCE,
                 "gave up waiting for rebuild {}: {log:#?}",
                 before + 1
             );
@@ -153,7 +157,7 @@ impl Served {
         let started = Instant::now();
         while !self.log().last().is_some_and(|l| l.starts_with("verify:")) {
             assert!(
-                started.elapsed() < PATIENCE,
+                started.elapsed() < INDEX_PATIENCE,
                 "gave up waiting for the check of that build: {:#?}",
                 self.log()
             );
