@@ -267,13 +267,7 @@ impl Staging {
             // its name is then free for the output this build replaces.
             let cold = fs::unique_sibling(&parent.join(&name), "old");
             if fs::rename(&spare, &cold).is_ok() {
-                #[cfg(unix)]
-                let handed_over = start_remover(&cold);
-                #[cfg(not(unix))]
-                let handed_over = false;
-                if !handed_over {
-                    remove_tree_parallel(&cold)?;
-                }
+                remove_set_aside(&cold, true)?;
             }
         }
         let reused = taken == reuse::Taken::Reused;
@@ -351,13 +345,7 @@ impl Staging {
         crate::timing::stage_time("swap", t0);
         if set_aside && !keep {
             let t1 = std::time::Instant::now();
-            #[cfg(unix)]
-            let handed_over = previous != Previous::RemovedNow && start_remover(&self.old);
-            #[cfg(not(unix))]
-            let handed_over = false;
-            if !handed_over {
-                remove_tree_parallel(&self.old)?;
-            }
+            let handed_over = remove_set_aside(&self.old, previous != Previous::RemovedNow)?;
             crate::timing::stage_time(
                 if handed_over {
                     "previous output: handed to a background remover"
@@ -413,6 +401,22 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<bool> {
         }
         Err(_) => fs::rename(staging, out).map(|()| false),
     }
+}
+
+/// Removes a tree set aside beside the output: handed to a background remover when `in_background`
+/// allows and one starts, otherwise removed now. Says whether it was handed over.
+fn remove_set_aside(dir: &Path, in_background: bool) -> Result<bool> {
+    #[cfg(unix)]
+    let handed_over = in_background && start_remover(dir);
+    #[cfg(not(unix))]
+    let handed_over = {
+        let _ = in_background;
+        false
+    };
+    if !handed_over {
+        remove_tree_parallel(dir)?;
+    }
+    Ok(handed_over)
 }
 
 /// Removes a previous build's tree, its top-level entries in parallel (a large build has tens
