@@ -1,7 +1,10 @@
 //! iehp: the static site generator of the IEHP hub.
 //!
-//! Data flows one way: `content` loads and validates the model, `render` turns it into pages,
-//! `output` writes them (staging + swap). `site` is the pipeline; `cli` the command line.
+//! Data flows one way: `content` loads and validates the model; `catalog` works out, per
+//! language, what the site contains; `search` (the index) and `render` (the pages) both read the
+//! catalog, side by side; `output` writes what they make (staging + swap). `site` is the
+//! pipeline, `check` and `serve` the commands built on it, `cli` the command line; the layers
+//! are listed, and kept, by `tests/layers.rs`.
 
 pub mod catalog;
 pub mod check;
@@ -13,6 +16,7 @@ pub mod fs;
 pub mod lang;
 pub mod memory;
 pub mod new;
+pub mod normalize;
 pub mod output;
 pub mod province;
 pub mod render;

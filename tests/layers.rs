@@ -17,7 +17,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("lang", 0),
     // The one text normalisation (the browser client mirrors it): content checks synonyms with
     // it, search indexes with it; it imports nothing.
-    ("search::normalize", 0),
+    ("normalize", 0),
     ("fs", 1),
     ("province", 1),
     // Field rules, and the only writer into the output folder (it knows no stage above).
@@ -77,8 +77,9 @@ fn crate_paths(line: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The entry of `LAYERS` a module path falls under: `search::normalize` has its own, the rest
-/// of `search` is `search`'s.
+/// The entry of `LAYERS` a module path falls under: its own when it has one (a two-segment
+/// entry such as `a::b` places that submodule apart from the rest of `a`), else its top-level
+/// module's.
 fn placed<'a>(layers: &BTreeMap<&'a str, u32>, path: &str) -> Option<(&'a str, u32)> {
     let first = path.split("::").next().unwrap_or(path);
     [path, first]

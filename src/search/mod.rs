@@ -1,7 +1,7 @@
 //! Search: a pure function from the catalog (the one the page views read too) to the files
 //! of a sharded, client-side index. Writes nothing: `render` hands the files to the output sink.
+//! Every text is folded into terms by [`crate::normalize`].
 //!
-//! - `normalize`: the one text normalisation (the browser client mirrors it);
 //! - `doc`: what a document is, its fields and what each weighs;
 //! - `documents`: the documents of items, occupations and the draws page;
 //! - `licensing`: the documents of pathway and organisation pages, the chooser and the list;
@@ -14,7 +14,6 @@
 pub mod doc;
 pub mod documents;
 pub mod licensing;
-pub mod normalize;
 pub mod postings;
 pub mod shards;
 pub mod synonyms;

@@ -8,9 +8,9 @@ use ahash::RandomState;
 use rayon::prelude::*;
 
 use super::doc::{Doc, FIELDS, Field, Texts};
-use super::normalize::{count_terms, for_each_term};
 use super::synonyms::{SYNONYM_WEIGHT, Synonyms};
 use crate::catalog::SearchKind;
+use crate::normalize::{count_terms, for_each_term};
 
 /// BM25's term frequency saturation. Field weights (1 to 10) put a title match far up the
 /// curve, so `k1` is larger than the usual 1.2: with 1.2 every title match saturated to the same

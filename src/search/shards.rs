@@ -24,10 +24,10 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::doc::{Doc, KINDS, Status};
-use super::normalize::{MAX_TERM_CHARS, STOP_WORDS};
 use super::postings::Postings;
 use crate::content::model::Province;
 use crate::lang::Lang;
+use crate::normalize::{MAX_TERM_CHARS, STOP_WORDS};
 use crate::output::OutputFile;
 
 /// Where the index lives below the output folder.

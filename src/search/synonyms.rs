@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::normalize::terms;
 use crate::content::model::SynonymGroup;
+use crate::normalize::terms;
 
 /// What a synonym found in a field weighs beside the word itself (see [`Synonyms`]).
 pub const SYNONYM_WEIGHT: f64 = 0.6;

@@ -1,4 +1,4 @@
-// The client's normalisation and stemming against the vectors src/search/normalize.rs is tested
+// The client's normalisation and stemming against the vectors src/normalize.rs is tested
 // with, and the stop words the index manifest carries: the two sides cannot drift apart.
 
 import test from 'node:test';

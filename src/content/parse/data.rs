@@ -113,7 +113,7 @@ pub fn synonyms(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> V
         let mut kept = Vec::new();
         for (n, word) in words.into_iter().enumerate() {
             let (line, col) = f.item_pos("words", n);
-            let key = crate::search::normalize::terms(&word);
+            let key = crate::normalize::terms(&word);
             if key.is_empty() {
                 f.report(Diagnostic::error(
                     f.path(),

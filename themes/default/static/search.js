@@ -6,12 +6,12 @@
 const SPECIAL = { 'ß': 'ss', 'œ': 'oe', 'æ': 'ae', 'ø': 'o', 'ł': 'l', 'đ': 'd' };
 const WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
-// Mirrors src/search/normalize.rs step for step (tests/fixtures/normalize.json checks both).
+// Mirrors src/normalize.rs step for step (tests/fixtures/normalize.json checks both).
 export function fold(text) {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßœæøłđ]/g, (c) => SPECIAL[c]);
 }
 
-// Light stemming for English and French: the rules of stem() in src/search/normalize.rs, in the
+// Light stemming for English and French: the rules of stem() in src/normalize.rs, in the
 // same order (tests/fixtures/stems.json checks both).
 export function stem(word) {
   if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;

@@ -1,4 +1,5 @@
-//! The one text normalisation of search, used on every field the indexer reads. The browser
+//! The one text normalisation of search, used on every field the indexer reads (and by the
+//! content stage, to check the editors' synonym groups as the index will read them). The browser
 //! client (`themes/default/static/search.js`) applies the same steps to what the reader types;
 //! the vectors in `tests/fixtures/normalize.json` are checked against both, so the two cannot
 //! drift. The stop words reach the client through the index manifest, so there is one list.
