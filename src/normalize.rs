@@ -272,6 +272,7 @@ mod tests {
             assert_eq!(fold(text), fold_in_steps(text), "{text}");
         }
         assert_eq!(fold("ΟΔΟΣ"), "οδος", "a final sigma at the end of a word");
+        assert_eq!(fold("ΟΔΟ𝚺"), "οδος", "a capital sigma only decomposition shows");
         assert_eq!(fold("ΣΑ 𝚺Α"), "σα σα", "a capital sigma elsewhere");
     }
 
